@@ -1,0 +1,69 @@
+# SCons build script of the project-local "harken" dev-platform.
+# Host envs (no `board`): gcc/g++ from PATH (or custom_host_cc/cxx, e.g. clang for fuzzing).
+# Cortex-M envs (`board = ...`): Debian's arm-none-eabi-* from PATH, or PlatformIO's
+# toolchain package when an online user opts in through platform_packages.
+import os
+
+from SCons.Script import AlwaysBuild, Builder, Default, DefaultEnvironment
+
+env = DefaultEnvironment()
+platform = env.PioPlatform()
+
+if "BOARD" not in env:
+    env.Replace(CC=env.GetProjectOption("custom_host_cc", "gcc"),
+                CXX=env.GetProjectOption("custom_host_cxx", "g++"),
+                AR="ar", AS="as", OBJCOPY="objcopy", RANLIB="ranlib", SIZETOOL="size",
+                SIZEPRINTCMD="$SIZETOOL $SOURCES")
+    program = env.BuildProgram()
+    AlwaysBuild(env.Alias("exec", program,
+                          env.VerboseAction("$SOURCE $PROGRAM_ARGS", "Executing $SOURCE")))
+    AlwaysBuild(env.Alias("size", program, env.VerboseAction("$SIZEPRINTCMD", "Size")))
+    Default([program])
+else:
+    board = env.BoardConfig()
+    toolchain = platform.get_package_dir("toolchain-gccarmnoneeabi")
+    if toolchain:
+        env.PrependENVPath("PATH", os.path.join(toolchain, "bin"))
+    prefix = "arm-none-eabi-"
+    env.Replace(
+        AR=prefix + "gcc-ar", AS=prefix + "as", CC=prefix + "gcc", CXX=prefix + "g++",
+        OBJCOPY=prefix + "objcopy", RANLIB=prefix + "gcc-ranlib", SIZETOOL=prefix + "size",
+        ARFLAGS=["rc"], PROGNAME="firmware", PROGSUFFIX=".elf",
+        SIZEPROGREGEXP=r"^(?:\.isr_vector|\.modinfo|\.text|\.data|\.rodata|\.ARM.exidx|\.init_array)\s+(\d+).*",
+        SIZEDATAREGEXP=r"^(?:\.data|\.bss|\.noinit|\.stack)\s+(\d+).*",
+        SIZECHECKCMD="$SIZETOOL -A -d $SOURCES",
+        SIZEPRINTCMD="$SIZETOOL -B -d $SOURCES",
+    )
+    ld_dir = os.path.join(platform.get_dir(), "ldscripts")
+    ldscript = env.subst(env.get("LDSCRIPT_PATH", ""))
+    if not os.path.isfile(os.path.join(env.subst("$PROJECT_DIR"), ldscript)):
+        ldscript = os.path.join(ld_dir, ldscript)
+    env.Replace(LDSCRIPT_PATH=ldscript)
+    # GNU ld resolves INCLUDE only through -L paths given before -T; an explicit -Wl,-T
+    # also keeps PlatformIO from prepending its own -T.
+    env.Append(LINKFLAGS=["-L" + ld_dir, "-Wl,-T," + ldscript])
+    cpu = ["-mcpu=%s" % board.get("build.cpu"), "-mthumb"]
+    env.Append(
+        ASFLAGS=cpu, ASPPFLAGS=["-x", "assembler-with-cpp"],
+        CCFLAGS=cpu + ["-Os", "-ffunction-sections", "-fdata-sections"],
+        CXXFLAGS=["-fno-rtti", "-fno-exceptions", "-fno-threadsafe-statics",
+                  "-fno-use-cxa-atexit"],
+        CPPDEFINES=[("F_CPU", "$BOARD_F_CPU")],
+        LINKFLAGS=cpu + ["-Wl,--gc-sections", "-nostartfiles",
+                         "--specs=nano.specs", "--specs=nosys.specs"],
+        LIBS=["c", "gcc", "m", "stdc++", "nosys"],
+    )
+    env.Append(BUILDERS=dict(ElfToBin=Builder(
+        action=env.VerboseAction("$OBJCOPY -O binary $SOURCES $TARGET", "Building $TARGET"),
+        suffix=".bin")))
+    elf = env.BuildProgram()
+    image = env.ElfToBin(os.path.join("$BUILD_DIR", "${PROGNAME}"), elf)
+    env.Depends(image, "checkprogsize")
+    env.Alias("buildprog", image, image)
+    AlwaysBuild(env.Alias("size", elf, env.VerboseAction("$SIZEPRINTCMD", "Size")))
+    machine = board.get("debug.qemu_machine", "")
+    if machine:
+        AlwaysBuild(env.Alias("exec", elf, env.VerboseAction(
+            "qemu-system-arm -M %s -nographic -semihosting -kernel $SOURCE" % machine,
+            "Running $SOURCE in QEMU")))
+    Default([image])

@@ -1,0 +1,53 @@
+#include "core/wifi_credentials.hpp"
+
+#include <cstring>
+
+namespace core {
+
+bool find_network(hal::Radio* radio, const char* ssid, std::size_t ssid_len,
+                  hal::AccessPoint* found) {
+    if (!radio) return false;
+    static hal::AccessPoint results[32];
+    const std::size_t n = radio->scan(results, sizeof results / sizeof results[0]);
+    bool hit = false;
+    for (std::size_t i = 0; i < n; ++i) {  // the last match wins, as in Device OS
+        if (results[i].ssid_len == ssid_len && std::memcmp(results[i].ssid, ssid, ssid_len) == 0) {
+            *found = results[i];
+            hit = true;
+        }
+    }
+    return hit;
+}
+
+int set_credentials(const WifiCredentials& c, bool dry_run, DeviceConfig& config,
+                    hal::Radio* radio) {
+    using namespace credentials_result;
+    Security security = c.security;
+    if (!is_enterprise(security) && c.password_len == 0) security = Security::open;
+    if (c.ssid_len < 1 || c.ssid_len > 32) return bad_ssid;
+
+    std::uint32_t wiced_value;
+    const bool personal = security == Security::wpa || security == Security::wpa2;
+    if (security == Security::not_set || (personal && c.cipher == Cipher::not_set)) {
+        hal::AccessPoint ap;
+        if (!find_network(radio, c.ssid, c.ssid_len, &ap)) return cipher_required;
+        wiced_value = ap.security;
+    } else {
+        wiced_value = to_wiced(security, c.cipher);
+    }
+
+    const Security resolved = security_from_wiced(wiced_value);
+    if (resolved == Security::wep && (c.password_len < 5 || c.password_len > 58)) return bad_key;
+    if ((resolved == Security::wpa || resolved == Security::wpa2) &&
+        (c.password_len < 8 || c.password_len > 64))
+        return bad_key;
+    if (is_enterprise(resolved) && !c.enterprise) return bad_enterprise;
+    if (dry_run) return ok;
+
+    const WifiProfile profile{c.ssid, c.ssid_len, wiced_value, c.channel,
+                              is_enterprise(resolved) ? "" : c.password,
+                              is_enterprise(resolved) ? 0 : c.password_len};
+    return config.add_wifi_profile(profile, c.enterprise) ? ok : store_failed;
+}
+
+}  // namespace core

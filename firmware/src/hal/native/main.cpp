@@ -1,0 +1,152 @@
+// The native virtual device: the firmware core as a process, its USB serial a pty.
+//   program --platform photon|p1|electron --state DIR [--listen-timeout SECONDS]
+//           [--product-id N] [--product-version N] [--power-cut-at BYTES]
+// Prints one JSON line on stdout when ready; runs until SIGINT/SIGTERM.
+#ifndef PIO_UNIT_TESTING
+
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "core/device.hpp"
+#include "file_storage.hpp"
+#include "identity_file.hpp"
+#include "native_system.hpp"
+#include "pty_console.hpp"
+#include "simulated_radio.hpp"
+
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+struct Options {
+    const char* platform = nullptr;
+    const char* state = nullptr;
+    long listen_timeout_s = -1;
+    long product_id = -1;
+    long product_version = 0xFFFF;
+    long long power_cut_at = -1;
+};
+
+int usage() {
+    std::fprintf(stderr,
+                 "usage: program --platform photon|p1|electron --state DIR "
+                 "[--listen-timeout S] [--product-id N] [--product-version N] "
+                 "[--power-cut-at BYTES]\n");
+    return 2;
+}
+
+bool parse(int argc, char** argv, Options* o) {
+    for (int i = 1; i < argc; ++i) {
+        const char* a = argv[i];
+        if (i + 1 >= argc) return false;
+        const char* v = argv[++i];
+        if (!std::strcmp(a, "--platform")) o->platform = v;
+        else if (!std::strcmp(a, "--state")) o->state = v;
+        else if (!std::strcmp(a, "--listen-timeout")) o->listen_timeout_s = std::atol(v);
+        else if (!std::strcmp(a, "--product-id")) o->product_id = std::atol(v);
+        else if (!std::strcmp(a, "--product-version")) o->product_version = std::atol(v);
+        else if (!std::strcmp(a, "--power-cut-at")) o->power_cut_at = std::atoll(v);
+        else return false;
+    }
+    return o->platform && o->state;
+}
+
+void path_in(char* out, std::size_t size, const char* dir, const char* name) {
+    std::snprintf(out, size, "%s/%s", dir, name);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options opt;
+    if (!parse(argc, argv, &opt)) return usage();
+    const core::PlatformInfo* platform = core::platform_by_name(opt.platform);
+    if (!platform) {
+        std::fprintf(stderr, "unknown platform '%s'\n", opt.platform);
+        return 2;
+    }
+
+    char identity_path[512], dct_path[512], console_path[512], wifi_path[512];
+    path_in(identity_path, sizeof identity_path, opt.state, "identity.txt");
+    path_in(dct_path, sizeof dct_path, opt.state, "dct.bin");
+    path_in(console_path, sizeof console_path, opt.state, "console");
+    path_in(wifi_path, sizeof wifi_path, opt.state, "wifi-env.txt");
+
+    static hal::Identity identity;
+    if (!native::load_or_create_identity(identity_path, *platform, &identity)) {
+        std::fprintf(stderr, "cannot read or create %s\n", identity_path);
+        return 1;
+    }
+    static native::FileStorage storage;
+    if (!storage.open(dct_path)) {
+        std::fprintf(stderr, "cannot open %s\n", dct_path);
+        return 1;
+    }
+    if (opt.power_cut_at >= 0) storage.arm_power_cut(static_cast<std::uint64_t>(opt.power_cut_at));
+    static native::PtyConsole console;
+    if (!console.open(console_path)) {
+        std::fprintf(stderr, "cannot create the console pty at %s\n", console_path);
+        return 1;
+    }
+
+    // The virtual device runs one monolithic image built for the chosen platform.
+    static core::RunningImage image{};
+    image.prefix.version = core::kModuleVersion;
+    image.prefix.platform_id = platform->id;
+    image.prefix.function = static_cast<std::uint8_t>(core::ModuleFunction::monolithic);
+    image.slot_size = platform->monolithic_max_size;
+    image.product_id = static_cast<std::uint16_t>(opt.product_id >= 0 ? opt.product_id
+                                                                       : platform->id);
+    image.product_version = static_cast<std::uint16_t>(opt.product_version);
+
+    static native::MonotonicClock clock;
+    static native::ProcessControl control;
+    static native::StderrLog log;
+    static native::SimulatedRadio radio(wifi_path);
+    const core::Board board{*platform, console, storage, clock, control, log, identity,
+                            platform->has_wifi ? &radio : nullptr, image,
+                            opt.listen_timeout_s >= 0
+                                ? static_cast<std::uint32_t>(opt.listen_timeout_s) * 1000u
+                                : platform->listen_timeout_ms};
+    static core::Device device(board);
+
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+    device.boot(hal::BootMode::normal);
+
+    std::printf("{\"event\":\"ready\",\"console\":\"%s\",\"pty\":\"%s\",\"platform\":\"%s\","
+                "\"device_id\":\"",
+                console_path, console.slave_path(), platform->name);
+    for (std::uint8_t b : identity.device_id) std::printf("%02x", b);
+    std::printf("\",\"pid\":%d}\n", static_cast<int>(getpid()));
+    std::fflush(stdout);
+
+    while (!g_stop) {
+        // Wake on input; without a client the pty polls as hung up, so wait a tick instead.
+        pollfd p{console.fd(), POLLIN, 0};
+        if (console.client_open()) poll(&p, 1, 10);
+        else usleep(10000);
+        console.service();
+        if (console.take_line_coding_event()) {
+            // Device OS acts on the CDC line coding: 28800 enters listening mode,
+            // 14400 asks for DFU, which the virtual device does not have.
+            if (console.bitrate() == 28800) device.start_listening(core::ListenReason::host_request);
+            if (console.bitrate() == 14400) log.event("system", "DFU requested: not available");
+        }
+        device.step();
+        hal::BootMode next;
+        if (control.take_reset(&next)) device.boot(next);
+    }
+    console.close();
+    log.event("system", "stopped");
+    return 0;
+}
+
+#endif  // PIO_UNIT_TESTING

@@ -1,0 +1,1 @@
+"""The ``harken`` command line."""

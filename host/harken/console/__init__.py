@@ -1,0 +1,1 @@
+"""Device clients for the serial setup console."""

@@ -1,0 +1,1 @@
+"""Start and stop emulated devices (the native virtual device)."""

@@ -1,0 +1,1 @@
+"""Pure wire models and codecs: no I/O, no clocks, no threads."""

@@ -1,0 +1,1 @@
+"""Byte transports: serial ports by pyserial URL, and USB discovery of Particle devices."""
