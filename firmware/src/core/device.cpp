@@ -28,6 +28,8 @@ void Device::boot(hal::BootMode mode) {
         board_.system.set_listen_flag_register(0);
         start_listening(ListenReason::startup_flag);
     }
+    // The system connects right after boot; without credentials that is listening mode.
+    if (!has_credentials()) start_listening(ListenReason::no_credentials);
 }
 
 bool Device::has_credentials() const {

@@ -3,6 +3,17 @@
 #include <cstring>
 
 namespace core {
+namespace {
+
+// What an enterprise join cannot start without: PEAP an identity and a password, EAP-TLS
+// a client certificate and its key.
+bool enterprise_complete(const EnterpriseConfig* e) {
+    if (!e) return false;
+    if (e->type == EapType::tls) return e->client_certificate.len && e->client_key.len;
+    return e->inner_identity.len && e->password.len;
+}
+
+}  // namespace
 
 bool find_network(hal::Radio* radio, const char* ssid, std::size_t ssid_len,
                   hal::AccessPoint* found) {
@@ -41,8 +52,10 @@ int set_credentials(const WifiCredentials& c, bool dry_run, DeviceConfig& config
     if ((resolved == Security::wpa || resolved == Security::wpa2) &&
         (c.password_len < 8 || c.password_len > 64))
         return bad_key;
-    if (is_enterprise(resolved) && !c.enterprise) return bad_enterprise;
+    // Like Device OS, a dry run does not look at the enterprise material: it is asked for
+    // after the dry run in the `w` dialogue.
     if (dry_run) return ok;
+    if (is_enterprise(resolved) && !enterprise_complete(c.enterprise)) return bad_enterprise;
 
     const WifiProfile profile{c.ssid, c.ssid_len, wiced_value, c.channel,
                               is_enterprise(resolved) ? "" : c.password,
