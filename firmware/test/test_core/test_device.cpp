@@ -1,0 +1,138 @@
+// Ways into and out of listening mode, safe mode, and what the console does outside it.
+#include <gtest/gtest.h>
+
+#include "fake_board.hpp"
+
+namespace {
+
+bool logged(const fake::Log& log, const std::string& entry) {
+    for (const auto& e : log.events)
+        if (e == entry) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST(ListeningMode, PhotonWithoutCredentialsListensFromBoot) {
+    fake::Board b("photon");
+    core::Device d(b.hal());
+    d.boot(hal::BootMode::normal);
+    EXPECT_TRUE(d.listening());
+    b.console.send("c");
+    d.step();
+    EXPECT_EQ(b.console.take(), "Device claimed: no\r\n");
+}
+
+TEST(ListeningMode, ElectronWithSimDoesNotListenUntilAsked) {
+    fake::Board b("electron");
+    std::snprintf(b.identity.iccid, sizeof b.identity.iccid, "8934076500002587657");
+    core::Device d(b.hal());
+    d.boot(hal::BootMode::normal);
+    EXPECT_FALSE(d.listening());
+    b.console.send("i");
+    d.step();
+    EXPECT_EQ(b.console.take(), "");  // outside listening mode the bytes are not the console's
+    d.start_listening(core::ListenReason::host_request);
+    b.console.send("c");
+    d.step();
+    EXPECT_EQ(b.console.take(), "Device claimed: no\r\n");
+}
+
+TEST(ListeningMode, ExitWithoutCredentialsComesStraightBack) {
+    fake::Board b("p1");
+    core::Device d(b.hal());
+    d.boot(hal::BootMode::normal);
+    b.console.send("x");
+    d.step();
+    EXPECT_FALSE(d.listening());
+    d.step();  // the system wants the network and has no credentials
+    EXPECT_TRUE(d.listening());
+}
+
+TEST(ListeningMode, SavedCredentialsEndItAndLaterBytesAreNotCommands) {
+    fake::Board b("photon");
+    b.radio.add("HomeNet", core::wiced::kWpa2 | core::wiced::kAes);
+    core::Device d(b.hal());
+    d.boot(hal::BootMode::normal);
+    b.console.send("w");
+    d.step();
+    b.console.send("HomeNet\n");
+    d.step();
+    b.console.send("longpassword\n");
+    d.step();
+    EXPECT_FALSE(d.listening());
+    b.console.take();
+    b.console.send("c");
+    d.step();
+    EXPECT_EQ(b.console.take(), "");
+    EXPECT_TRUE(logged(b.log, "network: connecting with stored credentials"));
+}
+
+TEST(ListeningMode, ElectronTimesOutAfterFiveMinutes) {
+    fake::Board b("electron");
+    std::snprintf(b.identity.iccid, sizeof b.identity.iccid, "89");
+    core::Device d(b.hal());
+    d.boot(hal::BootMode::normal);
+    d.start_listening(core::ListenReason::host_request);
+    b.clock.now += 299999;
+    d.step();
+    EXPECT_TRUE(d.listening());
+    b.clock.now += 1;
+    d.step();
+    EXPECT_FALSE(d.listening());
+    EXPECT_TRUE(logged(b.log, "listening: timed out"));
+}
+
+TEST(ListeningMode, PhotonNeverTimesOut) {
+    fake::Board b("photon");
+    core::Device d(b.hal());
+    d.boot(hal::BootMode::normal);
+    b.clock.now += 3600u * 1000u;
+    d.step();
+    EXPECT_TRUE(d.listening());
+}
+
+TEST(ListeningMode, CapitalLResetsIntoSafeModeListening) {
+    fake::Board b("electron");
+    std::snprintf(b.identity.iccid, sizeof b.identity.iccid, "89");
+    core::Device d(b.hal());
+    d.boot(hal::BootMode::normal);
+    d.start_listening(core::ListenReason::host_request);
+    b.console.send("Lc");
+    d.step();
+    ASSERT_TRUE(b.control.reset_requested);
+    EXPECT_EQ(b.control.next, hal::BootMode::safe);
+    EXPECT_EQ(b.console.take(), "");  // nothing after L runs before the reset
+    d.boot(b.control.next);
+    EXPECT_TRUE(d.safe_mode());
+    EXPECT_TRUE(d.listening());
+    EXPECT_EQ(b.control.backup, 0u);  // the flag is consumed
+    d.boot(hal::BootMode::normal);
+    EXPECT_FALSE(d.listening());
+}
+
+TEST(ListeningMode, UnfinishedDialogueIsAbandonedOnExit) {
+    fake::Board b("electron");
+    std::snprintf(b.identity.iccid, sizeof b.identity.iccid, "89");
+    core::Device d(b.hal());
+    d.boot(hal::BootMode::normal);
+    d.start_listening(core::ListenReason::host_request);
+    b.console.send("C");
+    d.step();
+    b.console.take();
+    d.exit_listening();
+    d.start_listening(core::ListenReason::host_request);
+    b.console.send("c");
+    d.step();
+    EXPECT_EQ(b.console.take(), "Device claimed: no\r\n");  // a command again, not code input
+}
+
+TEST(ProductStore, NormalBootPersistsTheImagesProductIdentity) {
+    fake::Board b("photon");
+    b.image.product_id = 1234;
+    b.image.product_version = 3;
+    core::Device d(b.hal());
+    d.boot(hal::BootMode::normal);
+    EXPECT_EQ(d.config().stored_product_id(), 1234);
+    EXPECT_EQ(d.config().stored_product_version(), 3);
+}
