@@ -1,0 +1,31 @@
+// Photon, P1, Electron. The Particle bootloader has already started the HSE/PLL at 120 MHz
+// before it jumps to 0x08020000, so the clock tree is left as found.
+#include "../stm32f2/board_services.hpp"
+#include "internal_flash_storage.hpp"
+
+namespace {
+
+// The boards have no log channel yet: the console port is the protocol, and the test UART
+// arrives with the manufacturing-test protocol.
+class NoLog final : public hal::EventLog {
+public:
+    void event(const char*, const char*) override {}
+};
+
+}  // namespace
+
+namespace board {
+
+void init_clocks() {}
+
+hal::Storage& dct_storage() {
+    static stm32f2::InternalFlashStorage storage;
+    return storage;
+}
+
+hal::EventLog& event_log() {
+    static NoLog log;
+    return log;
+}
+
+}  // namespace board

@@ -1,0 +1,48 @@
+#include "semihosting.hpp"
+
+#include <cstring>
+
+namespace qemu {
+namespace op {
+constexpr std::uint32_t open = 0x01, write0 = 0x04, write = 0x05, read = 0x06, seek = 0x0A,
+                        flen = 0x0C;
+}
+
+int semihost(std::uint32_t operation, const void* arg) {
+    register std::uint32_t r0 asm("r0") = operation;
+    register const void* r1 asm("r1") = arg;
+    asm volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
+    return static_cast<int>(r0);
+}
+
+int open_file(const char* path, std::uint32_t mode) {
+    const std::uint32_t args[3] = {reinterpret_cast<std::uint32_t>(path), mode,
+                                   static_cast<std::uint32_t>(std::strlen(path))};
+    return semihost(op::open, args);
+}
+
+bool read_at(int handle, std::size_t offset, void* dst, std::size_t len) {
+    const std::uint32_t seek[2] = {static_cast<std::uint32_t>(handle), offset};
+    if (semihost(op::seek, seek) != 0) return false;
+    const std::uint32_t args[3] = {static_cast<std::uint32_t>(handle),
+                                   reinterpret_cast<std::uint32_t>(dst), len};
+    return semihost(op::read, args) == 0;  // returns the number of bytes NOT read
+}
+
+bool write_at(int handle, std::size_t offset, const void* src, std::size_t len) {
+    const std::uint32_t seek[2] = {static_cast<std::uint32_t>(handle), offset};
+    if (semihost(op::seek, seek) != 0) return false;
+    const std::uint32_t args[3] = {static_cast<std::uint32_t>(handle),
+                                   reinterpret_cast<std::uint32_t>(src), len};
+    return semihost(op::write, args) == 0;
+}
+
+std::size_t file_length(int handle) {
+    const std::uint32_t args[1] = {static_cast<std::uint32_t>(handle)};
+    const int n = semihost(op::flen, args);
+    return n < 0 ? 0 : static_cast<std::size_t>(n);
+}
+
+void write_stderr(const char* text) { semihost(op::write0, text); }
+
+}  // namespace qemu

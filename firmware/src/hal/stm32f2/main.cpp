@@ -1,0 +1,52 @@
+// Firmware entry for the STM32F205 boards (Photon, P1, Electron) and QEMU netduino2.
+#ifndef PIO_UNIT_TESTING
+
+#include <cstring>
+
+#include "board_services.hpp"
+#include "core/device.hpp"
+#include "module_prefix.hpp"
+#include "registers.hpp"
+#include "reset_control.hpp"
+#include "systick_clock.hpp"
+#include "usart_console.hpp"
+
+#ifndef HARKEN_PRODUCT_ID
+#define HARKEN_PRODUCT_ID PLATFORM_ID  // Device OS's default: "not a product"
+#endif
+#ifndef HARKEN_PRODUCT_VERSION
+#define HARKEN_PRODUCT_VERSION 0xFFFF
+#endif
+
+extern "C" char link_module_start[];
+
+int main() {
+    board::init_clocks();
+    static stm32f2::SysTickClock clock;
+    clock.start();
+    auto& console = stm32f2::usart1_console();
+    console.init(60000000u, 9600u);  // PCLK2 = 60 MHz
+
+    static hal::Identity identity{};  // Wi-Fi MAC and modem data come with the radio drivers
+    std::memcpy(identity.device_id, reinterpret_cast<const void*>(stm32f2::kUid), 12);
+
+    const core::PlatformInfo& platform = *core::platform_by_id(PLATFORM_ID);
+    static core::RunningImage image{};
+    image.prefix = stm32f2::running_prefix();
+    image.slot_start = reinterpret_cast<std::uint32_t>(link_module_start);
+    image.slot_size = platform.monolithic_max_size;
+    image.product_id = HARKEN_PRODUCT_ID;
+    image.product_version = HARKEN_PRODUCT_VERSION;
+
+    static stm32f2::ResetControl control;
+    static core::Device device(core::Board{platform, console, board::dct_storage(), clock,
+                                           control, board::event_log(), identity, nullptr,
+                                           image, platform.listen_timeout_ms});
+    device.boot(control.boot_mode());
+    for (;;) {
+        device.step();
+        asm volatile("wfi");  // the next SysTick or received byte wakes us
+    }
+}
+
+#endif  // PIO_UNIT_TESTING

@@ -1,0 +1,50 @@
+// Cortex-M3 start-up for the STM32F205: the 97-word vector table (0x184 bytes, after which
+// the module prefix sits), .data/.bss initialisation, static constructors, main().
+#include <cstdint>
+
+extern "C" {
+extern std::uint32_t _estack, _sidata, _sdata, _edata, _sbss, _ebss;
+extern void (*__init_array_start[])(), (*__init_array_end[])();
+int main();
+void SysTick_Handler();
+void USART1_IRQHandler();
+
+[[noreturn]] void Reset_Handler() {
+    for (auto *src = &_sidata, *dst = &_sdata; dst < &_edata;) *dst++ = *src++;
+    for (auto* dst = &_sbss; dst < &_ebss;) *dst++ = 0;
+    for (auto ctor = __init_array_start; ctor < __init_array_end; ++ctor) (*ctor)();
+    main();
+    for (;;) {
+    }
+}
+
+[[noreturn]] void Default_Handler() {
+    for (;;) {
+    }
+}
+}
+
+namespace {
+
+using Handler = void (*)();
+constexpr unsigned kVectors = 97;  // 16 system + 81 STM32F2 interrupts
+constexpr unsigned kSysTick = 15, kUsart1 = 16 + 37;
+
+struct VectorTable {
+    const void* stack;
+    Handler entries[kVectors - 1];
+};
+
+constexpr VectorTable make_table() {
+    VectorTable t{&_estack, {}};
+    for (auto& e : t.entries) e = Default_Handler;
+    t.entries[0] = Reset_Handler;
+    t.entries[kSysTick - 1] = SysTick_Handler;
+    t.entries[kUsart1 - 1] = USART1_IRQHandler;
+    return t;
+}
+
+}  // namespace
+
+__attribute__((section(".isr_vector"), used)) const VectorTable g_vectors = make_table();
+static_assert(sizeof(VectorTable) == 0x184, "the module prefix follows a 0x184-byte table");
