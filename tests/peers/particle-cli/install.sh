@@ -16,7 +16,7 @@ command -v node >/dev/null || { echo "install.sh: node not found" >&2; exit 1; }
 command -v npm >/dev/null || { echo "install.sh: npm not found" >&2; exit 1; }
 
 stamp=node_modules/.harken-install-stamp
-key=$( { cat package.json "${BASH_SOURCE[0]}"; node --version; } | sha256sum | cut -d' ' -f1)
+key=$( { cat package.json install.sh; node --version; } | sha256sum | cut -d' ' -f1)
 binding=node_modules/@serialport/bindings/build/Release/bindings.node
 
 if [[ -f $stamp && $(cat "$stamp") == "$key" && -f $binding \
