@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from harken import __version__
-from harken.cli import dct_commands, emulate_commands, serial_commands
+from harken.cli import dct_commands, demo_command, emulate_commands, serial_commands
 from harken.cli.output import fail
 from harken.errors import HarkenError
 
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     serial_commands.add_parser(commands)
     dct_commands.add_parser(commands)
     emulate_commands.add_parser(commands)
+    demo_command.add_parser(commands)
     return parser
 
 

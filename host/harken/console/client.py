@@ -137,6 +137,13 @@ class ConsoleClient:
         raw = code.encode("utf-8")
         if any(b in texts.FORBIDDEN_ANSWER_BYTES for b in raw):
             raise ValueError("the claim code contains a line-ending or editing character")
+        if len(raw) > texts.CLAIM_CODE_LENGTH:
+            # The device would keep the first 63 bytes and store them, replacing any pending
+            # code with a wrong one: never send it.
+            raise ClaimCodeRejected(
+                f"the claim code must be exactly {texts.CLAIM_CODE_LENGTH} characters "
+                f"(this one has {len(raw)}); not sent"
+            )
         self._send(texts.CMD_SET_CLAIM_CODE)
         self._expect(texts.CLAIM_PROMPT, timeout, "claim-code prompt")
         self._port.write(raw + texts.ANSWER_END)
