@@ -12,7 +12,9 @@ PIO = Path(sys.executable).with_name("pio")
 ARM_ENVS = ("qemu", "photon", "p1", "electron")
 
 
-def pio(*args: str, build_dir: str | None = None, timeout: float = 900) -> subprocess.CompletedProcess:
+def pio(
+    *args: str, build_dir: str | None = None, timeout: float = 900
+) -> subprocess.CompletedProcess:
     """Runs `pio ARGS` at the repository root and returns the finished process."""
     env = dict(os.environ)
     if build_dir:

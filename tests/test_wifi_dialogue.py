@@ -9,12 +9,11 @@ import textwrap
 
 import pytest
 
-from console_io import DeviceLog, enter_listening
+from console_io import DeviceLog, assert_bytes, enter_listening
 from harken.console.client import ConsoleClient
 from harken.console.errors import WifiSaveFailed
 from stored_config import (
     SECURITY_SECTION,
-    StoredNetwork,
     app_span,
     assert_only_changed,
     read_store,
@@ -56,44 +55,126 @@ CERT_PEM = pem("CERTIFICATE", CERT_DER)
 KEY_PEM = pem("PRIVATE KEY", KEY_DER)
 CA_PEM = pem("CERTIFICATE", CA_DER)
 
-PEAP = {"username": "alice@corp.example", "password": PEAP_PASSWORD,
-        "outer_identity": "anonymous@corp.example", "root_ca_pem": CA_PEM}
+PEAP = {
+    "username": "alice@corp.example",
+    "password": PEAP_PASSWORD,
+    "outer_identity": "anonymous@corp.example",
+    "root_ca_pem": CA_PEM,
+}
 TLS = {"client_cert_pem": CERT_PEM, "private_key_pem": KEY_PEM}
 ENTERPRISE_WRITES = [SECURITY_SECTION, app_span("eap_config")]
 
 # (id, ssid, configure_wifi arguments, expected prompts, stored security, stored key)
 CASES = [
-    ("open-typed", "Attic", {"security": "open"},
-     ("ssid", "security", "cipher"), 0x00000004, b""),
-    ("open-scanned", "OpenCafe", {},
-     ("ssid", "cipher"), 0x00000004, b""),
-    ("wep-typed", "Shed", {"security": "wep", "password": WEP_KEY},
-     ("ssid", "security", "cipher", "password"), 0x00000005, WEP_KEY.encode()),
-    ("wep-scanned", "OldWep", {"password": WEP_KEY},
-     ("ssid", "cipher", "password"), 0x00000005, WEP_KEY.encode()),
-    ("wpa-typed", "Barn", {"security": "wpa", "cipher": "tkip", "password": PASSWORD},
-     ("ssid", "security", "cipher", "password"), 0x00200002, PASSWORD.encode()),
-    ("wpa-scanned", "WpaTkip", {"password": PASSWORD},
-     ("ssid", "password"), 0x00200002, PASSWORD.encode()),
-    ("wpa2-typed", "Loft", {"security": "wpa2", "cipher": "aes+tkip", "password": PASSWORD},
-     ("ssid", "security", "cipher", "password"), 0x00400006, PASSWORD.encode()),
-    ("wpa2-scanned", "HomeWpa2", {"password": PASSWORD},
-     ("ssid", "password"), 0x00400004, PASSWORD.encode()),
+    ("open-typed", "Attic", {"security": "open"}, ("ssid", "security", "cipher"), 0x00000004, b""),
+    ("open-scanned", "OpenCafe", {}, ("ssid", "cipher"), 0x00000004, b""),
+    (
+        "wep-typed",
+        "Shed",
+        {"security": "wep", "password": WEP_KEY},
+        ("ssid", "security", "cipher", "password"),
+        0x00000005,
+        WEP_KEY.encode(),
+    ),
+    (
+        "wep-scanned",
+        "OldWep",
+        {"password": WEP_KEY},
+        ("ssid", "cipher", "password"),
+        0x00000005,
+        WEP_KEY.encode(),
+    ),
+    (
+        "wpa-typed",
+        "Barn",
+        {"security": "wpa", "cipher": "tkip", "password": PASSWORD},
+        ("ssid", "security", "cipher", "password"),
+        0x00200002,
+        PASSWORD.encode(),
+    ),
+    (
+        "wpa-scanned",
+        "WpaTkip",
+        {"password": PASSWORD},
+        ("ssid", "password"),
+        0x00200002,
+        PASSWORD.encode(),
+    ),
+    (
+        "wpa2-typed",
+        "Loft",
+        {"security": "wpa2", "cipher": "aes+tkip", "password": PASSWORD},
+        ("ssid", "security", "cipher", "password"),
+        0x00400006,
+        PASSWORD.encode(),
+    ),
+    (
+        "wpa2-scanned",
+        "HomeWpa2",
+        {"password": PASSWORD},
+        ("ssid", "password"),
+        0x00400004,
+        PASSWORD.encode(),
+    ),
     # a mixed AES+TKIP access point maps to AES (spec §5.3)
-    ("wpa2-scanned-mixed", "MixedWpa2", {"password": PASSWORD},
-     ("ssid", "password"), 0x00400004, PASSWORD.encode()),
-    ("wpa-enterprise-peap-typed", "Lab", {"security": "wpa-enterprise", **PEAP},
-     ("ssid", "security", "cipher", "eap-type", "username", "password", "outer-identity",
-      "root-ca"), 0x02200004, b""),
-    ("wpa-enterprise-peap-scanned", "CorpWpaEnt", PEAP,
-     ("ssid", "eap-type", "username", "password", "outer-identity", "root-ca"),
-     0x02200002, b""),
-    ("wpa2-enterprise-tls-typed", "Annex", {"security": "wpa2-enterprise", **TLS},
-     ("ssid", "security", "cipher", "eap-type", "client-cert", "private-key",
-      "outer-identity", "root-ca"), 0x02400004, b""),
-    ("wpa2-enterprise-tls-scanned", "CorpWpa2Ent", TLS,
-     ("ssid", "eap-type", "client-cert", "private-key", "outer-identity", "root-ca"),
-     0x02400004, b""),
+    (
+        "wpa2-scanned-mixed",
+        "MixedWpa2",
+        {"password": PASSWORD},
+        ("ssid", "password"),
+        0x00400004,
+        PASSWORD.encode(),
+    ),
+    (
+        "wpa-enterprise-peap-typed",
+        "Lab",
+        {"security": "wpa-enterprise", **PEAP},
+        (
+            "ssid",
+            "security",
+            "cipher",
+            "eap-type",
+            "username",
+            "password",
+            "outer-identity",
+            "root-ca",
+        ),
+        0x02200004,
+        b"",
+    ),
+    (
+        "wpa-enterprise-peap-scanned",
+        "CorpWpaEnt",
+        PEAP,
+        ("ssid", "eap-type", "username", "password", "outer-identity", "root-ca"),
+        0x02200002,
+        b"",
+    ),
+    (
+        "wpa2-enterprise-tls-typed",
+        "Annex",
+        {"security": "wpa2-enterprise", **TLS},
+        (
+            "ssid",
+            "security",
+            "cipher",
+            "eap-type",
+            "client-cert",
+            "private-key",
+            "outer-identity",
+            "root-ca",
+        ),
+        0x02400004,
+        b"",
+    ),
+    (
+        "wpa2-enterprise-tls-scanned",
+        "CorpWpa2Ent",
+        TLS,
+        ("ssid", "eap-type", "client-cert", "private-key", "outer-identity", "root-ca"),
+        0x02400004,
+        b"",
+    ),
 ]
 
 
@@ -112,21 +193,21 @@ def test_configure(photon, ssid, arguments, prompts, security, key):
         result = client.configure_wifi(ssid, **arguments)
     assert result.prompts == prompts
     stored = read_store(photon.state_dir)
-    assert stored.wifi == (StoredNetwork(ssid.encode(), security, key, 0),)
-    if stored.wifi[0].key != key:
-        pytest.fail("stored key differs", pytrace=False)  # repr hides keys: compare here too
+    assert [(n.ssid, n.security, n.channel) for n in stored.wifi] == [(ssid.encode(), security, 0)]
+    assert_bytes(stored.wifi[0].key, key, "stored key", [PASSWORD, WEP_KEY])
     enterprise = security & 0x02000000
     if enterprise and "username" in arguments:
         assert stored.eap.type == 25
         assert stored.eap.inner_identity == PEAP["username"].encode()
         assert stored.eap.outer_identity == PEAP["outer_identity"].encode()
-        assert stored.eap.password == PEAP_PASSWORD.encode()
+        assert_bytes(stored.eap.password, PEAP_PASSWORD.encode(), "EAP password", [PEAP_PASSWORD])
         assert stored.eap.ca_der == CA_DER
         assert stored.client_certificate == b"" and stored.client_key == b""
     elif enterprise:
         assert stored.eap.type == 13
         assert (stored.eap.inner_identity, stored.eap.outer_identity) == (b"", b"")
-        assert stored.eap.password == b"" and stored.eap.ca_der == b""
+        assert_bytes(stored.eap.password, b"", "EAP password", [PEAP_PASSWORD])
+        assert stored.eap.ca_der == b""
         assert stored.client_certificate == CERT_DER
         assert stored.client_key == KEY_DER
     allowed = [(6704, 7548)] + (ENTERPRISE_WRITES if enterprise else [])
@@ -184,9 +265,11 @@ def test_profiles_newest_first_same_ssid_in_place_five_slots(photon):
         client.configure_wifi("Net-3", "wpa2", password="replaced-pass")
     stored = read_store(photon.state_dir)
     assert [(n.ssid, n.security) for n in stored.wifi][:3] == [
-        (b"Net-5", 0x00200002), (b"Net-4", 0x00200002), (b"Net-3", 0x00400004)]
-    if stored.wifi[2].key != b"replaced-pass":
-        pytest.fail("the in-place update did not store the new key", pytrace=False)
+        (b"Net-5", 0x00200002),
+        (b"Net-4", 0x00200002),
+        (b"Net-3", 0x00400004),
+    ]
+    assert_bytes(stored.wifi[2].key, b"replaced-pass", "updated key", ["replaced-pass"])
 
 
 def test_a_single_enterprise_profile(photon):

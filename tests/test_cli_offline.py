@@ -1,14 +1,13 @@
+"""The harken command without a device: argument parsing, ``dct show`` on built images and
+the no-device error."""
+
 import json
 
 import pytest
 
 from dct_images import CLAIM_CODE, SECRET_PASSWORD, app_dct_image, wifi_config_image
-from harken.cli import serial_commands
 from harken.cli.main import build_parser, main
-from harken.protocol.platform import PHOTON
 from harken.protocol.store import SECTOR_SIZE, build_sector
-from harken.transport.discovery import UsbDevice
-from scripted_console import AES, WPA2
 
 CODE = "z" * 63
 
@@ -177,132 +176,7 @@ def test_dct_show_missing_file(tmp_path, capsys):
     assert status == 1 and "nope.bin" in err
 
 
-# --- serial commands against the scripted console ----------------------------------------------
-
-
-def test_serial_queries(scripted_console, capsys):
-    port = scripted_console().path
-    assert run_json(capsys, "serial", "identify", "--port", port) == {
-        "device_id": "3a0028000447343232363230",
-        "form": "short",
-        "system_version": "2.3.1",
-    }
-    assert run_json(capsys, "serial", "mac", "--port", port) == {"mac": "6c:0b:84:aa:bb:cc"}
-    assert run_json(capsys, "serial", "version", "--port", port)["version"] == "2.3.1"
-    inspect = run_json(capsys, "serial", "inspect", "--port", port)
-    assert inspect["platform"] == "photon" and inspect["modules"][3]["function_name"] == "user"
-    assert run_json(capsys, "serial", "claimed", "--port", port) == {"claimed": False}
-    assert run_json(capsys, "serial", "diagnostics", "--port", port)["mem:free"] == 51234
-    status, text, _ = run(capsys, "serial", "identify", "--port", port)
-    assert text.splitlines() == [
-        "Your device id is 3a0028000447343232363230",
-        "Your system firmware version is 2.3.1",
-    ]
-    status, text, _ = run(capsys, "serial", "inspect", "--port", port)
-    assert text.startswith("Platform: 6 - photon\nModules\n  bootloader module #0 - version 1006")
-
-
-def test_serial_identify_hides_the_device_secret(scripted_console, capsys):
-    reply = b"Device ID: 3a0028000447343232363230\r\nDevice Secret: ABCDEFGHJKLMNPQ\r\n"
-    port = scripted_console(identify=reply).path
-    data = run_json(capsys, "serial", "identify", "--port", port)
-    assert data["device_secret_present"] is True and "device_secret" not in data
-    status, text, _ = run(capsys, "serial", "identify", "--port", port)
-    assert "ABCDEFGHJKLMNPQ" not in text
-    data = run_json(capsys, "serial", "identify", "--port", port, "--show-secret")
-    assert data["device_secret"] == "ABCDEFGHJKLMNPQ"
-
-
-def test_serial_claim(scripted_console, capsys):
-    peer = scripted_console()
-    data = run_json(capsys, "serial", "claim", CODE, "--port", peer.path)
-    assert data == {"claim_code_set": True, "length": 63}
-    assert peer.claim_code == CODE.encode()
-    status, out, err = run(capsys, "serial", "claim", "short-code-xyz", "--port", peer.path)
-    assert status == 1 and "63" in err
-    assert "short-code-xyz" not in out + err
-
-
-def test_serial_wifi_prompts_for_the_password(scripted_console, capsys, monkeypatch):
-    peer = scripted_console(scan={b"HomeNet": WPA2 | AES})
-    monkeypatch.setattr(serial_commands.getpass, "getpass", lambda prompt: "from-getpass-99")
-    data = run_json(capsys, "serial", "wifi", "--ssid", "HomeNet", "--port", peer.path)
-    assert data == {"saved": True, "ssid": "HomeNet", "prompts": ["ssid", "password"]}
-    assert peer.saved[-1].password == b"from-getpass-99"
-
-
-def test_serial_wifi_failure_is_reported(scripted_console, capsys):
-    peer = scripted_console(save_ok=False)
-    status, out, err = run(
-        capsys,
-        "serial",
-        "wifi",
-        "--ssid",
-        "Net",
-        "--security",
-        "wpa2",
-        "--password",
-        "hunter2-secret",
-        "--port",
-        peer.path,
-    )
-    assert status == 1 and "could not save" in err
-    assert "hunter2-secret" not in out + err
-
-
-def test_serial_wifi_enterprise_files(scripted_console, capsys, tmp_path):
-    peer = scripted_console()
-    cert = tmp_path / "c.pem"
-    key = tmp_path / "k.pem"
-    cert.write_text("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
-    key.write_text("-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n")
-    data = run_json(
-        capsys,
-        "serial",
-        "wifi",
-        "--ssid",
-        "Corp",
-        "--security",
-        "wpa2-enterprise",
-        "--eap-type",
-        "tls",
-        "--client-cert",
-        str(cert),
-        "--private-key",
-        str(key),
-        "--port",
-        peer.path,
-    )
-    assert data["prompts"][-3:] == ["private-key", "outer-identity", "root-ca"]
-    assert peer.saved[-1].private_key.endswith(b"BBBB\r\n-----END PRIVATE KEY-----")
-
-
-def test_serial_exit_and_listen(scripted_console, capsys):
-    peer = scripted_console()
-    assert run_json(capsys, "serial", "exit", "--port", peer.path)["exit_sent"] is True
-    assert not peer.listening
-    assert run_json(capsys, "serial", "listen", "--port", peer.path)["listening"] is True
-    assert peer.listening and peer.listen_requests == 1
-
-
-def test_discovered_device_is_put_into_listening_mode(scripted_console, capsys, monkeypatch):
-    peer = scripted_console()
-    peer.listening = False
-    device = UsbDevice(port=peer.path, platform=PHOTON, device_id="ab" * 12, description="x")
-    monkeypatch.setattr(serial_commands, "find_device", lambda: device)
-    monkeypatch.setattr(serial_commands, "PROBE_TIMEOUT", 0.3)
-    assert run_json(capsys, "serial", "mac")["mac"] == "6c:0b:84:aa:bb:cc"
-    assert peer.listen_requests == 1
-
-
 def test_no_device_found(capsys, monkeypatch):
     monkeypatch.setattr("harken.transport.discovery.list_ports.comports", lambda: [])
     status, _, err = run(capsys, "serial", "mac")
     assert status == 1 and "no Particle" in err
-
-
-def test_timeout_is_reported(scripted_console, capsys):
-    peer = scripted_console()
-    peer.listening = False
-    status, _, err = run(capsys, "serial", "mac", "--port", peer.path, "--timeout", "0.3")
-    assert status == 1 and "listening mode" in err
