@@ -11,6 +11,18 @@ bool logged(const fake::Log& log, const std::string& entry) {
     return false;
 }
 
+// An Electron with a SIM, booted and put into listening mode by the host.
+void listening_electron(core::Device& d) {
+    d.boot(hal::BootMode::normal);
+    d.start_listening(core::ListenReason::host_request);
+}
+
+fake::Board electron_with_sim() {
+    fake::Board b("electron");
+    std::snprintf(b.identity.iccid, sizeof b.identity.iccid, "89340765000025876571");
+    return b;
+}
+
 }  // namespace
 
 TEST(ListeningMode, PhotonWithoutCredentialsListensFromBoot) {
@@ -24,8 +36,7 @@ TEST(ListeningMode, PhotonWithoutCredentialsListensFromBoot) {
 }
 
 TEST(ListeningMode, ElectronWithSimDoesNotListenUntilAsked) {
-    fake::Board b("electron");
-    std::snprintf(b.identity.iccid, sizeof b.identity.iccid, "8934076500002587657");
+    fake::Board b = electron_with_sim();
     core::Device d(b.hal());
     d.boot(hal::BootMode::normal);
     EXPECT_FALSE(d.listening());
@@ -69,11 +80,9 @@ TEST(ListeningMode, SavedCredentialsEndItAndLaterBytesAreNotCommands) {
 }
 
 TEST(ListeningMode, ElectronTimesOutAfterFiveMinutes) {
-    fake::Board b("electron");
-    std::snprintf(b.identity.iccid, sizeof b.identity.iccid, "89");
+    fake::Board b = electron_with_sim();
     core::Device d(b.hal());
-    d.boot(hal::BootMode::normal);
-    d.start_listening(core::ListenReason::host_request);
+    listening_electron(d);
     b.clock.now += 299999;
     d.step();
     EXPECT_TRUE(d.listening());
@@ -93,11 +102,9 @@ TEST(ListeningMode, PhotonNeverTimesOut) {
 }
 
 TEST(ListeningMode, CapitalLResetsIntoSafeModeListening) {
-    fake::Board b("electron");
-    std::snprintf(b.identity.iccid, sizeof b.identity.iccid, "89");
+    fake::Board b = electron_with_sim();
     core::Device d(b.hal());
-    d.boot(hal::BootMode::normal);
-    d.start_listening(core::ListenReason::host_request);
+    listening_electron(d);
     b.console.send("Lc");
     d.step();
     ASSERT_TRUE(b.control.reset_requested);
@@ -112,11 +119,9 @@ TEST(ListeningMode, CapitalLResetsIntoSafeModeListening) {
 }
 
 TEST(ListeningMode, UnfinishedDialogueIsAbandonedOnExit) {
-    fake::Board b("electron");
-    std::snprintf(b.identity.iccid, sizeof b.identity.iccid, "89");
+    fake::Board b = electron_with_sim();
     core::Device d(b.hal());
-    d.boot(hal::BootMode::normal);
-    d.start_listening(core::ListenReason::host_request);
+    listening_electron(d);
     b.console.send("C");
     d.step();
     b.console.take();
