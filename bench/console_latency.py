@@ -39,8 +39,10 @@ def read_reply(port: serial.Serial, end: bytes) -> None:
 def percentiles(samples: list[float]) -> str:
     ordered = sorted(samples)
     p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
-    return (f"p50 {statistics.median(ordered) * 1000:7.3f} ms   p99 {p99 * 1000:7.3f} ms   "
-            f"max {ordered[-1] * 1000:7.3f} ms   (n={len(ordered)})")
+    return (
+        f"p50 {statistics.median(ordered) * 1000:7.3f} ms   p99 {p99 * 1000:7.3f} ms   "
+        f"max {ordered[-1] * 1000:7.3f} ms   (n={len(ordered)})"
+    )
 
 
 def bench_latency(console: str, rounds: int) -> None:
@@ -67,12 +69,14 @@ def bench_latency(console: str, rounds: int) -> None:
 
 def image_sizes() -> None:
     pio = Path(sys.executable).with_name("pio")
-    subprocess.run([str(pio), "run", "-e", "qemu", "-e", "photon"], cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [str(pio), "run", "-e", "qemu", "-e", "photon"], cwd=ROOT, check=True, capture_output=True
+    )
     for env in ("qemu", "photon"):
         elf = ROOT / ".pio" / "build" / env / "firmware.elf"
-        out = subprocess.run(["arm-none-eabi-size", "-A", "-d", str(elf)], check=True,
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["arm-none-eabi-size", "-A", "-d", str(elf)], check=True, capture_output=True, text=True
+        ).stdout
         sizes = {}
         for line in out.splitlines():
             parts = line.split()

@@ -173,8 +173,9 @@ class RawConsole:
         got += self.read_for(grace)
         assert_bytes(got, expected, what, secrets)
 
-    def exchange(self, send: bytes | str, expected: bytes | str, what: str = "reply",
-                 **kwargs: object) -> None:
+    def exchange(
+        self, send: bytes | str, expected: bytes | str, what: str = "reply", **kwargs: object
+    ) -> None:
         """Send, then :meth:`expect`."""
         self.send(send)
         self.expect(expected, what, **kwargs)  # type: ignore[arg-type]

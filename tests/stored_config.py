@@ -79,16 +79,20 @@ def decode_store(image: bytes) -> StoredConfig:
         pytest.fail("dct.bin has no valid current copy", pytrace=False)
     app = decode_app_dct(sector.app_dct)
     wifi = WIFI_CONFIG.parse(sector.wifi_config)
-    networks = tuple(
-        StoredNetwork(
-            ssid=bytes(e.ssid[: e.ssid_len]),
-            security=e.security,
-            key=bytes(e.key[: min(e.key_len, 64)]),
-            channel=e.channel,
+    networks = (
+        tuple(
+            StoredNetwork(
+                ssid=bytes(e.ssid[: e.ssid_len]),
+                security=e.security,
+                key=bytes(e.key[: min(e.key_len, 64)]),
+                channel=e.channel,
+            )
+            for e in wifi.stored_ap_list
+            if 1 <= e.ssid_len <= 32
         )
-        for e in wifi.stored_ap_list
-        if 1 <= e.ssid_len <= 32
-    ) if wifi.device_configured == 1 else ()
+        if wifi.device_configured == 1
+        else ()
+    )
     offset, size = FIELD_SPANS["eap_config"]
     eap = EAP_CONFIG.parse(sector.app_dct[offset : offset + size])
     ca_len = eap.ca_certificate_len if eap.ca_certificate_len <= 4096 else 0
@@ -150,3 +154,28 @@ def assert_only_changed(
     ]
     if outside:
         pytest.fail(f"{what}: bytes changed outside the written fields at {outside}", False)
+
+
+def check_claim_code(actual: str | None, expected: str | None, what: str = "claim code") -> None:
+    """Compare claim codes without ever printing one."""
+    if actual == expected:
+        return
+
+    def describe(value: str | None) -> str:
+        return "none" if value is None else f"a {len(value)}-character code"
+
+    pytest.fail(f"{what}: expected {describe(expected)}, got {describe(actual)}", pytrace=False)
+
+
+def check_same_bytes(actual: bytes, expected: bytes, what: str) -> None:
+    """Compare images that hold secrets: report sizes and the first difference only."""
+    if actual == expected:
+        return
+    first = next(
+        (i for i, (a, e) in enumerate(zip(actual, expected, strict=False)) if a != e),
+        min(len(actual), len(expected)),
+    )
+    pytest.fail(
+        f"{what}: {len(actual)} bytes vs {len(expected)} expected, first difference at {first}",
+        pytrace=False,
+    )

@@ -8,7 +8,13 @@ import pytest
 from console_io import DeviceLog, RawConsole, enter_listening
 from harken.console.client import ConsoleClient
 from harken.console.errors import ClaimCodeRejected
-from stored_config import app_span, assert_only_changed, read_store
+from stored_config import (
+    app_span,
+    assert_only_changed,
+    check_claim_code,
+    check_same_bytes,
+    read_store,
+)
 
 CODE_A = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v2W3x4Y5z6A7b8C9d0E1f"
 CODE_B = "zYxWvUtSrQpOnMlKjIhGfEdCbA9876543210zyxwvutsrqponmlkjihgfedcba9"
@@ -20,8 +26,9 @@ def test_codes_are_63_characters():
     assert len(CODE_A) == len(CODE_B) == 63 and CODE_A != CODE_B
 
 
-@pytest.mark.parametrize("platform,identity", [("photon", "photon-plain"), ("p1", "p1-plain"),
-                                               ("electron", "electron")])
+@pytest.mark.parametrize(
+    "platform,identity", [("photon", "photon-plain"), ("p1", "p1-plain"), ("electron", "electron")]
+)
 def test_accepted_code_is_stored(native_device, platform, identity):
     device = native_device(platform, identity=identity)
     if platform == "electron":
@@ -31,7 +38,7 @@ def test_accepted_code_is_stored(native_device, platform, identity):
         client.set_claim_code(CODE_A)
         assert client.claimed() is False  # a pending code is not a claim
     after = read_store(device.state_dir)
-    assert after.claim_code == CODE_A
+    check_claim_code(after.claim_code, CODE_A)
     assert after.claimed is False
     assert after.sector.sequence != before.sector.sequence
     assert_only_changed(before, after, [app_span("claim_code")], "claim code write")
@@ -44,7 +51,8 @@ def test_new_code_replaces_the_old_one(native_device):
         first = read_store(device.state_dir)
         client.set_claim_code(CODE_B)
     second = read_store(device.state_dir)
-    assert first.claim_code == CODE_A and second.claim_code == CODE_B
+    check_claim_code(first.claim_code, CODE_A)
+    check_claim_code(second.claim_code, CODE_B)
     assert second.sector.index != first.sector.index  # written to the other sector
     assert_only_changed(first, second, [app_span("claim_code")], "claim code rewrite")
 
@@ -65,8 +73,8 @@ def test_short_code_is_refused_and_nothing_changes(native_device, length):
         assert CODE_A not in message
         assert client.claimed() is False  # still answering, back in command mode
     after = read_store(device.state_dir)
-    assert after.claim_code == CODE_A
-    assert after.sector.raw == before.sector.raw  # not even rewritten
+    check_claim_code(after.claim_code, CODE_A)
+    check_same_bytes(after.sector.raw, before.sector.raw, "store after a refusal")
 
 
 @pytest.mark.parametrize("length", [64, 100])
@@ -81,8 +89,8 @@ def test_overlong_code_is_not_sent(native_device, length):
         with pytest.raises(ClaimCodeRejected) as info:
             client.set_claim_code(long_code)
         assert long_code[:20] not in str(info.value) and f"has {length}" in str(info.value)
-    assert (device.state_dir / "dct.bin").read_bytes() == before
-    assert read_store(device.state_dir).claim_code == CODE_A
+    check_same_bytes((device.state_dir / "dct.bin").read_bytes(), before, "dct.bin")
+    check_claim_code(read_store(device.state_dir).claim_code, CODE_A)
     assert log.lines() == []
 
 
@@ -108,7 +116,7 @@ def test_byte_trace_and_refusal_text(native_device):
         console.exchange("C", PROMPT)
         console.exchange("tooshort\n", b"tooshort\r\n" + REFUSAL)
         assert b"tooshort" not in REFUSAL
-    assert read_store(device.state_dir).claim_code == CODE_A
+    check_claim_code(read_store(device.state_dir).claim_code, CODE_A)
 
 
 def test_exactly_63_then_more_keeps_the_first_63(native_device):
@@ -122,7 +130,7 @@ def test_exactly_63_then_more_keeps_the_first_63(native_device):
             secrets=[CODE_A],
         )
         console.exchange("c", "Device claimed: no\r\n")  # the flushed tail did no harm
-    assert read_store(device.state_dir).claim_code == CODE_A
+    check_claim_code(read_store(device.state_dir).claim_code, CODE_A)
 
 
 def test_code_with_a_nul_byte_is_refused(native_device):
@@ -131,6 +139,5 @@ def test_code_with_a_nul_byte_is_refused(native_device):
     code = CODE_A[:20] + "\x00" + CODE_A[21:]
     with RawConsole(device.console) as console:
         console.exchange("C", PROMPT)
-        console.exchange(code + "\n", code.encode("latin-1") + b"\r\n" + REFUSAL,
-                         secrets=[CODE_A])
+        console.exchange(code + "\n", code.encode("latin-1") + b"\r\n" + REFUSAL, secrets=[CODE_A])
     assert read_store(device.state_dir).claim_code is None

@@ -18,7 +18,7 @@ from harken.cli.main import main
 from harken.console.client import ConsoleClient
 from harken.protocol.platform import platform_by_name
 from harken.transport.discovery import UsbDevice
-from stored_config import read_store
+from stored_config import check_claim_code, read_store
 
 HARKEN = str(Path(sys.executable).with_name("harken"))
 CODE = "cLi0" * 15 + "xyz"
@@ -26,7 +26,9 @@ PASSWORD = "cli-wifi-passphrase"
 VERSION = "2.3.1+harken.0.1.0"
 
 
-def harken(*argv: str, stdin: str | None = None, timeout: float = 30) -> subprocess.CompletedProcess:
+def harken(
+    *argv: str, stdin: str | None = None, timeout: float = 30
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [HARKEN, *argv],
         input=stdin,
@@ -97,19 +99,19 @@ def test_claim_accepted_then_refused(native_device):
         "claim_code_set": True,
         "length": 63,
     }
-    assert read_store(device.state_dir).claim_code == CODE
+    check_claim_code(read_store(device.state_dir).claim_code, CODE)
     for wrong in (CODE[:62], CODE + "Z"):
         result = harken("serial", "claim", wrong, "--port", device.console)
         assert result.returncode == 1 and "63" in result.stderr
         assert CODE[:30] not in result.stdout + result.stderr
-    assert read_store(device.state_dir).claim_code == CODE
+    check_claim_code(read_store(device.state_dir).claim_code, CODE)
 
 
 def test_claim_from_stdin(native_device):
     device = listening(native_device, "electron")
     result = harken("serial", "claim", "-", "--port", device.console, "--json", stdin=CODE + "\n")
     assert result.returncode == 0 and CODE not in result.stdout + result.stderr
-    assert read_store(device.state_dir).claim_code == CODE
+    check_claim_code(read_store(device.state_dir).claim_code, CODE)
 
 
 def test_wifi_and_dct_show(native_device):

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from console_io import DeviceLog, enter_listening, identity_for, listen_trick, platform_of
+from console_io import (
+    DeviceLog,
+    RawConsole,
+    enter_listening,
+    identity_for,
+    listen_trick,
+    platform_of,
+)
 from harken.console.client import ConsoleClient
 from harken.console.errors import ConsoleTimeout, UnsupportedCommand
 from harken.protocol.platform import platform_by_name
@@ -52,8 +59,7 @@ def test_generated_identity_is_reported(native_device):
     """Without identity.txt the device makes one up, keeps it, and reports that one."""
     device = native_device("photon")
     written = dict(
-        line.split("=", 1)
-        for line in (device.state_dir / "identity.txt").read_text().splitlines()
+        line.split("=", 1) for line in (device.state_dir / "identity.txt").read_text().splitlines()
     )
     assert device.info["device_id"] == written["device_id"]
     with ConsoleClient.open(device.console) as client:
@@ -197,3 +203,20 @@ def test_listen_trick_twice_in_a_row(native_device):
     log.wait_for("[listening] timed out", timeout=5)
     listen_trick(device.console)
     log.wait_for("[listening] entered: host request", count=2)
+
+
+def test_safe_mode_listen_command(native_device):
+    """``L``: no reply, reset into safe mode with the listen-on-startup flag, which the
+    safe-mode boot consumes by entering listening mode."""
+    device = listening_device(native_device, "electron")
+    log = DeviceLog(device)
+    with RawConsole(device.console) as console:
+        console.exchange("L", "")
+        log.wait_for("[listening] entered: listen-on-startup flag")
+        console.exchange("c", "Device claimed: no\r\n")
+    assert log.lines() == [
+        "[system] reset to safe mode with listen-on-startup",
+        "[system] booted in safe mode",
+        "[listening] entered: listen-on-startup flag",
+    ]
+    assert device.running and device.pid == device.info["pid"]  # a reset, not a new process

@@ -27,9 +27,11 @@ def case_secrets(case: dict) -> list[str]:
     secrets = [w["key"] for w in stored.get("wifi", [])]
     secrets.append(stored.get("claim_code") or "")
     secrets.append(stored.get("eap", {}).get("password", ""))
+    previous = ""
     for exchange in case["exchanges"]:
-        if len(exchange["send"]) >= 60:  # a claim code, also when rejected or truncated
-            secrets.append(exchange["send"].strip())
+        if len(exchange["send"]) >= 60 or previous.endswith("Password: "):
+            secrets.append(exchange["send"].strip())  # claim codes, passwords (also refused)
+        previous = exchange["expect"]
     return [s for s in secrets if s]
 
 
@@ -94,9 +96,7 @@ def check_stored(expected: dict, stored, secrets: list[str]) -> None:
 
 PARSER_COMMANDS = ("i", "m", "s", "v", "c")
 PARSED_CASES = [
-    c
-    for c in CASES
-    if len(c["exchanges"]) == 1 and c["exchanges"][0]["send"] in PARSER_COMMANDS
+    c for c in CASES if len(c["exchanges"]) == 1 and c["exchanges"][0]["send"] in PARSER_COMMANDS
 ]
 
 

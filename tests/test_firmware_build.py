@@ -50,7 +50,11 @@ def test_arm_image_carries_its_module_prefix(arm_images: dict[str, bytes], env: 
     )
     assert (begin, end) == (start, start + len(data))
     assert (flags, version, platform, function, index) == (
-        0, 2302, platform_id, MODULE_FUNCTION_MONOLITHIC, 0
+        0,
+        2302,
+        platform_id,
+        MODULE_FUNCTION_MONOLITHIC,
+        0,
     )
     assert data[0x184 + 16 : 0x184 + 24] == bytes(8)  # no dependencies
 
@@ -60,9 +64,19 @@ class QemuConsole:
 
     def __init__(self, workdir: Path) -> None:
         self.proc = subprocess.Popen(
-            ["qemu-system-arm", "-M", "netduino2", "-nographic", "-semihosting",
-             "-kernel", str(image("qemu", "firmware.elf"))],
-            cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [
+                "qemu-system-arm",
+                "-M",
+                "netduino2",
+                "-nographic",
+                "-semihosting",
+                "-kernel",
+                str(image("qemu", "firmware.elf")),
+            ],
+            cwd=workdir,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         # Bytes sent before USART1 is enabled are lost, as on hardware: wait for the
         # firmware's semihosted log line saying listening mode is up.

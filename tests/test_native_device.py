@@ -1,13 +1,16 @@
-import json
+"""harken.emulate.native.NativeDevice driving the real native program: life cycle, identity,
+command-line options, failures and power cuts."""
+
+from __future__ import annotations
+
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from console_io import DeviceLog, enter_listening
 from harken.console.client import ConsoleClient
 from harken.emulate.native import (
     NativeDevice,
@@ -15,106 +18,149 @@ from harken.emulate.native import (
     find_repo_root,
     read_identity,
 )
+from harken.protocol.dct import decode_app_dct
+from stored_config import check_claim_code, read_store
 
-TESTS = Path(__file__).resolve().parent
 DEVICE_ID = "0123456789abcdef01234567"
 
 
-@pytest.fixture
-def fake_program(tmp_path, monkeypatch):
-    program = tmp_path / "fake-program"
-    program.write_text(
-        f"#!{sys.executable}\n"
-        "import sys\n"
-        f"sys.path.insert(0, {str(TESTS)!r})\n"
-        "import fake_native_program\n"
-        "sys.exit(fake_native_program.main())\n"
-    )
-    program.chmod(0o755)
-    monkeypatch.setenv("HARKEN_NATIVE_PROGRAM", str(program))
-    return program
-
-
-def test_start_talk_stop(fake_program, tmp_path):
-    state = tmp_path / "state"
-    with NativeDevice(state, "photon", device_id=DEVICE_ID, listen_timeout=30) as device:
-        assert device.running
-        assert device.info["device_id"] == DEVICE_ID
-        assert device.info["platform"] == "photon"
-        assert Path(device.console).is_symlink()
+def test_start_talk_stop(native_device):
+    device = native_device("photon", identity={"device_id": DEVICE_ID, "mac": "02:00:00:00:00:01"})
+    info = device.info
+    assert info["event"] == "ready"
+    assert (info["platform"], info["device_id"], info["pid"]) == ("photon", DEVICE_ID, device.pid)
+    assert info["console"] == str(device.state_dir / "console")
+    assert Path(device.console).is_symlink()
+    assert Path(device.console).resolve() == Path(info["pty"])
+    assert device.running
+    for _ in range(2):  # clients come and go; the console stays usable
         with ConsoleClient.open(device.console) as client:
-            assert client.identify(timeout=2).device_id == DEVICE_ID
-        # clients come and go; the console stays usable
-        with ConsoleClient.open(device.console) as client:
-            assert client.version().version == "2.3.1"
-        argv = json.loads((state / "argv.json").read_text())
-        assert argv[:4] == ["--platform", "photon", "--state", str(state)]
-        assert argv[4:] == ["--listen-timeout", "30"]
-    assert device.returncode == 0
-    assert not device.running
-    log = device.log_path.read_text()
-    assert "fake native device stopped" in log and '"event": "ready"' in log
+            assert client.identify().device_id == DEVICE_ID
+            assert client.mac() == "02:00:00:00:00:01"
+    assert device.stop() == 0
+    assert not device.running and device.returncode == 0
+    assert not os.path.lexists(device.state_dir / "console")
+    with pytest.raises(ProcessLookupError):
+        os.kill(info["pid"], 0)
+    assert '[stdout] {"event":"ready"' in device.log_path.read_text()
 
 
-def test_restart_keeps_identity(fake_program, tmp_path):
-    device = NativeDevice(tmp_path / "s", "electron", product_id=42, product_version=3)
-    first = device.start()
+def test_boot_log_order(native_device):
+    device = native_device("p1", identity="p1-plain")
+    device.stop()
+    events = [
+        line
+        for line in device.log_path.read_text().splitlines()
+        if line.startswith("[") and not line.startswith("[stdout]")
+    ]
+    assert events == ["[system] booted", "[listening] entered: no credentials", "[system] stopped"]
+
+
+def test_restart_keeps_a_generated_identity(native_device):
+    device = native_device("electron", product_id=42, product_version=3)
+    first = dict(device.info)
+    identity = read_identity(device.state_dir)
+    assert set(identity) == {"device_id", "mac", "imei", "iccid", "cell_radio_version"}
+    assert identity["device_id"] == first["device_id"]
     assert device.stop() == 0
     second = device.restart()
-    try:
-        assert first["device_id"] == second["device_id"]
-        assert first["pid"] != second["pid"]
-        assert read_identity(tmp_path / "s")["imei"] == "352753090034567"
-        argv = json.loads((tmp_path / "s" / "argv.json").read_text())
-        assert argv[4:] == ["--product-id", "42", "--product-version", "3"]
-    finally:
-        device.stop()
+    assert second["device_id"] == first["device_id"] and second["pid"] != first["pid"]
+    assert read_identity(device.state_dir) == identity
+    enter_listening(device)
+    with ConsoleClient.open(device.console) as client:
+        parsed = client.identify()
+    assert (parsed.device_id, parsed.imei, parsed.iccid) == (
+        identity["device_id"],
+        identity["imei"],
+        identity["iccid"],
+    )
+    app = decode_app_dct(read_store(device.state_dir).sector.app_dct)
+    assert (app.product_id, app.product_version) == (42, 3)
+    assert app.device_id == identity["device_id"]
 
 
-def test_device_id_seeds_an_existing_identity(fake_program, tmp_path):
-    state = tmp_path / "s"
+def test_device_id_seeds_an_existing_identity(native_device, tmp_path):
+    state = tmp_path / "seeded"
     state.mkdir()
     (state / "identity.txt").write_text(
         "device_id=aaaaaaaaaaaaaaaaaaaaaaaa\nmac=01:02:03:04:05:06\n"
     )
-    with NativeDevice(state, device_id=DEVICE_ID.upper()) as device:
-        assert device.info["device_id"] == DEVICE_ID
+    device = native_device("photon", state=state, device_id=DEVICE_ID.upper())
+    assert device.info["device_id"] == DEVICE_ID
     assert read_identity(state) == {"device_id": DEVICE_ID, "mac": "01:02:03:04:05:06"}
+    with ConsoleClient.open(device.console) as client:
+        assert client.mac() == "01:02:03:04:05:06"
 
 
-def test_kill_is_a_power_cut(fake_program, tmp_path):
-    device = NativeDevice(tmp_path / "s", power_cut_at=1000)
-    device.start()
+def test_listen_timeout_option(native_device):
+    device = native_device("electron", identity="electron", listen_timeout=1)
+    log = DeviceLog(device)
+    enter_listening(device)
+    started = time.monotonic()
+    log.wait_for("[listening] timed out", timeout=5)
+    assert 0.5 <= time.monotonic() - started <= 4
+    assert log.lines()[-2:] == [
+        "[listening] exited",
+        "[network] connecting with stored credentials",
+    ]
+
+
+@pytest.mark.parametrize("value", [0.5, -1])
+def test_listen_timeout_must_be_whole_seconds(tmp_path, value):
+    with pytest.raises(ValueError, match="whole number"):
+        NativeDevice(tmp_path, "electron", listen_timeout=value)
+
+
+def test_kill_is_a_power_cut(native_device):
+    device = native_device("photon", identity="photon-plain")
+    with ConsoleClient.open(device.console) as client:
+        client.set_claim_code("K" * 63)
     assert device.kill() == -signal.SIGKILL
-    argv = json.loads((tmp_path / "s" / "argv.json").read_text())
-    assert argv[-2:] == ["--power-cut-at", "1000"]
-    device.power_cut_at = None
     device.start()
+    check_claim_code(read_store(device.state_dir).claim_code, "K" * 63)
     assert device.stop() == 0
 
 
-def test_failure_before_ready(fake_program, tmp_path, monkeypatch):
-    monkeypatch.setenv("FAKE_NATIVE_FAIL", "1")
-    device = NativeDevice(tmp_path / "s")
-    with pytest.raises(NativeDeviceError, match=r"exited \(3\)") as info:
+def test_power_cut_option_reaches_the_program(native_device):
+    """A fresh state is committed at first boot, so a budget of 0 bytes cuts power there."""
+    device = native_device("photon", identity="photon-plain", start=False, power_cut_at=0)
+    with pytest.raises(NativeDeviceError, match=r"exited \(86\)"):
+        device.start()
+    assert device.returncode == 86
+    device.power_cut_at = None
+    device.start()
+    assert device.running
+
+
+def test_failure_before_ready(native_device, tmp_path):
+    state = tmp_path / "broken"
+    (state / "dct.bin").mkdir(parents=True)  # the program cannot open its flash file
+    device = native_device("photon", state=state, start=False)
+    with pytest.raises(NativeDeviceError, match=r"exited \(1\)") as info:
         device.start()
     assert "native.log" in str(info.value)
-    assert "fake failure" in device.log_path.read_text()
+    assert "cannot open" in device.log_path.read_text()
+    assert not device.running
 
 
-def test_stop_escalates_to_sigkill(fake_program, tmp_path, monkeypatch):
-    monkeypatch.setenv("FAKE_NATIVE_IGNORE_TERM", "1")
-    device = NativeDevice(tmp_path / "s", stop_timeout=0.5)
-    device.start()
+def test_stop_escalates_to_sigkill(native_device):
+    device = native_device("photon", identity="photon-plain", stop_timeout=0.3)
+    os.kill(device.pid, signal.SIGSTOP)  # a hung device: SIGTERM stays pending
     started = time.monotonic()
     assert device.stop() == -signal.SIGKILL
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 3
+    assert not device.running
 
 
-def test_missing_program(tmp_path, monkeypatch):
-    monkeypatch.setenv("HARKEN_NATIVE_PROGRAM", str(tmp_path / "nothing"))
+def test_start_twice_is_refused(native_device):
+    device = native_device("photon", identity="photon-plain")
+    with pytest.raises(NativeDeviceError, match="already running"):
+        device.start()
+
+
+def test_missing_program(tmp_path):
     with pytest.raises(NativeDeviceError, match="not found"):
-        NativeDevice(tmp_path / "s").start()
+        NativeDevice(tmp_path / "s", program=tmp_path / "nothing").start()
 
 
 def test_argument_checks(tmp_path):
@@ -128,40 +174,3 @@ def test_repo_root(monkeypatch, tmp_path):
     assert (find_repo_root() / "platformio.ini").is_file()
     monkeypatch.setenv("HARKEN_ROOT", str(tmp_path))
     assert find_repo_root() == tmp_path.resolve()
-
-
-def test_cli_emulate_native_runs_until_sigterm(fake_program, tmp_path):
-    state = tmp_path / "cli-state"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "harken.cli.main",
-            "emulate",
-            "native",
-            "--platform",
-            "p1",
-            "--state",
-            str(state),
-            "--json",
-            "--device-id",
-            DEVICE_ID,
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=os.environ.copy(),
-    )
-    try:
-        ready = json.loads(process.stdout.readline())
-        assert ready["device_id"] == DEVICE_ID and ready["platform"] == "p1"
-        assert ready["state"] == str(state)
-        assert {"console", "pid", "pty"} <= set(ready)
-        with ConsoleClient.open(ready["console"]) as client:
-            assert client.claimed() is False
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
-        with pytest.raises(ProcessLookupError):
-            os.kill(ready["pid"], 0)
-    finally:
-        if process.poll() is None:
-            process.kill()

@@ -3,7 +3,21 @@ import pytest
 from harken.protocol.console import ConsoleFormatError
 from harken.protocol.describe import parse_describe
 from harken.protocol.platform import platform_by_cdc_pid, platform_by_name, platform_name
-from scripted_console import ELECTRON_DESCRIBE, PHOTON_DESCRIBE
+
+# Device OS 2.3.1 style replies (spec §4.6), as a real multi-module device sends them.
+PHOTON_DESCRIBE = (
+    b'{"p":6,"m":[{"s":16384,"l":"m","vc":30,"vv":30,"f":"b","n":"0","v":1006,"d":[]},'
+    b'{"s":262144,"l":"m","vc":30,"vv":30,"f":"s","n":"1","v":2302,'
+    b'"d":[{"f":"s","n":"2","v":207}]},'
+    b'{"s":262144,"l":"m","vc":30,"vv":30,"f":"s","n":"2","v":2302,'
+    b'"d":[{"f":"s","n":"1","v":2302},{"f":"b","n":"0","v":1006}]},'
+    b'{"s":131072,"l":"m","vc":30,"vv":30,"u":"' + b"AB" * 32 + b'","f":"u","n":"1","v":6,'
+    b'"d":[{"f":"s","n":"2","v":2302}]}]}'
+)
+ELECTRON_DESCRIBE = (
+    b'{"p":10,"imei":"352753090034567","iccid":"89340765000025876571","cellfw":"23.60",'
+    b'"m":[{"s":16384,"l":"m","vc":30,"vv":30,"f":"b","n":"0","v":1006,"d":[]}]}'
+)
 
 
 def test_photon_2x_describe():

@@ -9,13 +9,16 @@ import textwrap
 
 import pytest
 
-from console_io import DeviceLog, assert_bytes, enter_listening
+from console_io import DeviceLog, RawConsole, assert_bytes, enter_listening
 from harken.console.client import ConsoleClient
 from harken.console.errors import WifiSaveFailed
+from harken.protocol import console as texts
 from stored_config import (
     SECURITY_SECTION,
     app_span,
     assert_only_changed,
+    check_claim_code,
+    check_same_bytes,
     read_store,
 )
 
@@ -140,7 +143,7 @@ CASES = [
             "root-ca",
         ),
         0x02200004,
-        b"",
+        PEAP_PASSWORD.encode(),  # Device OS keeps the password in the profile as well
     ),
     (
         "wpa-enterprise-peap-scanned",
@@ -148,7 +151,7 @@ CASES = [
         PEAP,
         ("ssid", "eap-type", "username", "password", "outer-identity", "root-ca"),
         0x02200002,
-        b"",
+        PEAP_PASSWORD.encode(),
     ),
     (
         "wpa2-enterprise-tls-typed",
@@ -165,7 +168,7 @@ CASES = [
             "root-ca",
         ),
         0x02400004,
-        b"",
+        b"1",  # EAP-TLS never replaces the dry run's stand-in password
     ),
     (
         "wpa2-enterprise-tls-scanned",
@@ -173,7 +176,7 @@ CASES = [
         TLS,
         ("ssid", "eap-type", "client-cert", "private-key", "outer-identity", "root-ca"),
         0x02400004,
-        b"",
+        b"1",
     ),
 ]
 
@@ -206,7 +209,7 @@ def test_configure(photon, ssid, arguments, prompts, security, key):
     elif enterprise:
         assert stored.eap.type == 13
         assert (stored.eap.inner_identity, stored.eap.outer_identity) == (b"", b"")
-        assert_bytes(stored.eap.password, b"", "EAP password", [PEAP_PASSWORD])
+        assert_bytes(stored.eap.password, b"1", "EAP password", [PEAP_PASSWORD])
         assert stored.eap.ca_der == b""
         assert stored.client_certificate == CERT_DER
         assert stored.client_key == KEY_DER
@@ -247,7 +250,7 @@ def test_save_failure_is_reported_and_nothing_is_stored(photon):
             client.configure_wifi("HomeWpa2", password="short")
         assert "short" not in str(info.value)
         assert client.claimed() is False  # still listening
-    assert (photon.state_dir / "dct.bin").read_bytes() == before
+    check_same_bytes((photon.state_dir / "dct.bin").read_bytes(), before, "dct.bin")
     assert log.lines() == []
 
 
@@ -292,4 +295,116 @@ def test_wifi_keeps_the_claim_code(photon):
     with ConsoleClient.open(photon.console) as client:
         client.set_claim_code(code)
         client.configure_wifi("HomeWpa2", password=PASSWORD)
-    assert read_store(photon.state_dir).claim_code == code
+    check_claim_code(read_store(photon.state_dir).claim_code, code)
+
+
+# --- byte-level limits of the dialogue (spec §3.3, §5.1, §5.3) ----------------------------------
+
+SAVED = texts.WIFI_SAVING + texts.WIFI_SAVED
+FAILED = texts.WIFI_SAVING + texts.WIFI_SAVE_FAILED
+
+
+def typed_wpa2(console: RawConsole, ssid: bytes) -> None:
+    console.exchange("w", texts.SSID_PROMPT)
+    console.exchange(ssid + b"\n", ssid[:32] + b"\r\n" + texts.SECURITY_PROMPT)
+    console.exchange("3\n", b"3\r\n" + texts.CIPHER_PROMPT)
+    console.exchange("1\n", b"1\r\n" + texts.PASSWORD_PROMPT)
+
+
+@pytest.mark.parametrize(
+    "password,saved",
+    [(b"x" * 7, False), (b"x" * 8, True), (b"y" * 64, True)],
+    ids=["7-too-short", "8", "64"],
+)
+def test_wpa2_password_length_limits(photon, password, saved):
+    with RawConsole(photon.console) as console:
+        typed_wpa2(console, b"S" * 32)
+        console.exchange(password + b"\n", password + b"\r\n" + (SAVED if saved else FAILED))
+    stored = read_store(photon.state_dir)
+    if saved:
+        assert [(n.ssid, len(n.key)) for n in stored.wifi] == [(b"S" * 32, len(password))]
+        assert_bytes(stored.wifi[0].key, password, "stored key")
+    else:
+        assert stored.wifi == ()
+
+
+def test_overlong_answers_are_cut_and_the_rest_flushed(photon):
+    """SSID: 32 bytes kept, the 33rd ends the line; password: 64 kept; a one-digit answer
+    ends at its second byte."""
+    with RawConsole(photon.console) as console:
+        console.exchange("w", texts.SSID_PROMPT)
+        console.exchange(
+            b"N" * 40 + b"\n", b"N" * 32 + b"\r\n" + texts.SECURITY_PROMPT
+        )  # byte 33 is swallowed, the rest is flushed
+        console.exchange("35\n", b"3\r\n" + texts.CIPHER_PROMPT)
+        console.exchange("21\n", b"2\r\n" + texts.PASSWORD_PROMPT)
+        console.exchange(b"p" * 70 + b"\n", b"p" * 64 + b"\r\n" + SAVED)
+    stored = read_store(photon.state_dir)
+    assert [(n.ssid, n.security) for n in stored.wifi] == [(b"N" * 32, 0x00400002)]
+    assert_bytes(stored.wifi[0].key, b"p" * 64, "stored key")
+
+
+@pytest.mark.parametrize(
+    "key,saved", [(b"k" * 4, False), (b"k" * 5, True), (b"a" * 58, True), (b"a" * 59, False)]
+)
+def test_wep_key_length_limits(photon, key, saved):
+    with RawConsole(photon.console) as console:
+        console.exchange("w", texts.SSID_PROMPT)
+        console.exchange("OldWep\n", b"OldWep\r\n" + texts.CIPHER_PROMPT)
+        console.exchange("1\n", b"1\r\n" + texts.PASSWORD_PROMPT)
+        console.exchange(key + b"\n", key + b"\r\n" + (SAVED if saved else FAILED))
+    stored = read_store(photon.state_dir)
+    assert len(stored.wifi) == (1 if saved else 0)
+
+
+def test_empty_password_stores_an_open_network(photon):
+    """The system layer turns a personal network with an empty password into an open one;
+    the AES cipher answer still ORs its bit in (spec §5.3 quirk)."""
+    with RawConsole(photon.console) as console:
+        typed_wpa2(console, b"NoPass")
+        console.exchange("\n", b"\r\n" + SAVED)
+    stored = read_store(photon.state_dir)
+    assert [(n.ssid, n.security, n.key) for n in stored.wifi] == [(b"NoPass", 0x00000004, b"")]
+
+
+def test_incomplete_enterprise_fails_but_still_leaves_listening_mode(photon):
+    """EAP-TLS without a certificate cannot be saved ("Derp"); the dry run before the EAP
+    questions passed, so listening mode ends anyway (spec §5.1 step 11)."""
+    log = DeviceLog(photon)
+    with RawConsole(photon.console) as console:
+        console.exchange("w", texts.SSID_PROMPT)
+        console.exchange("CorpWpa2Ent\n", b"CorpWpa2Ent\r\n" + texts.EAP_TYPE_PROMPT)
+        console.exchange("1\n", b"1\r\n" + texts.CLIENT_CERT_PROMPT)
+        console.exchange("\n", b"\r\n" + texts.PRIVATE_KEY_PROMPT)
+        console.exchange("\n", b"\r\n" + texts.OUTER_IDENTITY_PROMPT)
+        console.exchange("\n", b"\r\n" + texts.ROOT_CA_PROMPT)
+        console.exchange("\n", b"\r\n" + FAILED)
+    log.wait_for("[listening] exited")
+    # no credentials were stored, so the device is straight back in listening mode
+    assert log.wait_for("[listening] entered: no credentials")[-1].endswith("no credentials")
+    assert read_store(photon.state_dir).wifi == ()
+
+
+def test_failed_personal_save_stays_in_listening_mode(photon):
+    log = DeviceLog(photon)
+    with RawConsole(photon.console) as console:
+        typed_wpa2(console, b"Attic")
+        console.exchange("short\n", b"short\r\n" + FAILED)
+        console.exchange("c", "Device claimed: no\r\n")
+    assert log.lines() == []
+
+
+def test_blank_root_ca_counts_as_none(photon):
+    """FINDING-3 when it fails: the optional root CA is "used if not blank" (spec §5.2 step 4;
+    Device OS checks is_empty(), i.e. whitespace only): a block of spaces is no CA."""
+    with RawConsole(photon.console) as console:
+        console.exchange("w", texts.SSID_PROMPT)
+        console.exchange("CorpWpa2Ent\n", b"CorpWpa2Ent\r\n" + texts.EAP_TYPE_PROMPT)
+        console.exchange("0\n", b"0\r\n" + texts.USERNAME_PROMPT)
+        console.exchange("bob\n", b"bob\r\n" + texts.PASSWORD_PROMPT)
+        console.exchange("pw-1234\n", b"pw-1234\r\n" + texts.OUTER_IDENTITY_PROMPT)
+        console.exchange("\n", b"\r\n" + texts.ROOT_CA_PROMPT)
+        console.exchange("   \n\n", b"   \r\n\r\n" + SAVED, "blank root CA", secrets=["pw-1234"])
+    stored = read_store(photon.state_dir)
+    assert [n.ssid for n in stored.wifi] == [b"CorpWpa2Ent"]
+    assert stored.eap.type == 25 and stored.eap.ca_der == b""

@@ -1,4 +1,7 @@
-"""Fixtures of the interop tests: native virtual devices for peer clients to talk to."""
+"""Fixtures of the interop tests: native virtual devices for peer clients to talk to.
+
+``native_program`` (the built program, once per session) comes from tests/conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +12,9 @@ from pathlib import Path
 import pytest
 import serial
 
-from harken.emulate.native import NativeDevice, build_native, seed_identity
+from harken.emulate.native import NativeDevice, seed_identity
 
-ROOT = Path(__file__).resolve().parents[2]
 LISTENING_TIMEOUT = 5.0
-
-
-@pytest.fixture(scope="session")
-def native_program() -> Path:
-    """``pio run -e native`` once per session (a no-op when the build is up to date)."""
-    return build_native(ROOT)
 
 
 def enter_listening_mode(device: NativeDevice) -> None:
@@ -55,6 +51,8 @@ def start_device(tmp_path: Path, native_program: Path) -> Iterator[Callable[...,
             enter_listening_mode(device)
         return device
 
-    yield start
-    for device in devices:
-        device.stop()
+    try:
+        yield start
+    finally:
+        for device in devices:
+            device.stop(timeout=2.0)  # SIGTERM, then SIGKILL

@@ -204,7 +204,8 @@ def test_wifi_wpa2_enterprise_peap(start_device) -> None:
         "root_ca": PEM_CA,  # without it the CLI asks interactively (and waits forever)
     }
     sector = configure_wifi(device, creds)
-    assert slot0(sector) == ("Corp", 0x02400004, b"")
+    # Device OS keeps the password in the profile for enterprise networks too
+    assert slot0(sector) == ("Corp", 0x02400004, b"secret-pw")
     eap = eap_config(sector)
     assert eap.type == 25  # PEAP
     assert bytes(eap.inner_identity[: eap.inner_identity_len]) == b"alice"
@@ -226,10 +227,12 @@ def test_wifi_wpa_enterprise_tls(start_device) -> None:
         "root_ca": PEM_CA,
     }
     sector = configure_wifi(device, creds)
-    assert slot0(sector) == ("CorpTls", 0x02200004, b"")
+    # EAP-TLS keeps the dialogue's stand-in password "1", in the profile and the EAP settings
+    assert slot0(sector) == ("CorpTls", 0x02200004, b"1")
     eap = eap_config(sector)
     assert eap.type == 13  # EAP-TLS
-    assert eap.inner_identity_len == 0 and eap.security_key_len == 0
+    assert eap.inner_identity_len == 0
+    assert bytes(eap.security_key[: eap.security_key_len]) == b"1"
     assert bytes(eap.outer_identity[: eap.outer_identity_len]) == CLI_OUTER_IDENTITY.encode()
     assert bytes(eap.ca_certificate[: eap.ca_certificate_len]) == bytes(range(10))
     assert sector.raw[SECTOR_TLS_CERT : SECTOR_TLS_CERT + 10] == bytes(range(10))

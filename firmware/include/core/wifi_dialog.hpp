@@ -31,7 +31,7 @@ private:
     bool after_security();
     bool after_cipher();
     bool save();
-    bool convert_pem(std::uint8_t* der, std::size_t max, std::size_t* der_len);
+    std::size_t convert_pem(std::uint8_t* der, std::size_t max);
 
     ConsoleContext& ctx_;
     ConsoleOutput& out_;
@@ -41,7 +41,6 @@ private:
     Cipher cipher_ = Cipher::not_set;
     EapType eap_type_ = EapType::peap;
     bool config_done_ = false;
-    bool pem_error_ = false;
 
     char ssid_[33];
     char password_[65];

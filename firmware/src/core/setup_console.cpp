@@ -23,7 +23,7 @@ void SetupConsole::poll() {
         if (dialogue_ == Dialogue::none) {
             if (!dispatch(static_cast<unsigned char>(c))) return;
         } else if (reader_.feed(static_cast<unsigned char>(c), out_)) {
-            flush_input();  // Device OS discards whatever arrived with the line
+            if (reader_.flush_wanted()) flush_input();  // whatever arrived with the line
             if (!line_done()) return;
         }
     }

@@ -57,9 +57,10 @@ int set_credentials(const WifiCredentials& c, bool dry_run, DeviceConfig& config
     if (dry_run) return ok;
     if (is_enterprise(resolved) && !enterprise_complete(c.enterprise)) return bad_enterprise;
 
-    const WifiProfile profile{c.ssid, c.ssid_len, wiced_value, c.channel,
-                              is_enterprise(resolved) ? "" : c.password,
-                              is_enterprise(resolved) ? 0 : c.password_len};
+    // Device OS stores the password in the profile for enterprise networks too (for EAP-TLS
+    // that is the dialogue's stand-in "1").
+    const WifiProfile profile{c.ssid, c.ssid_len, wiced_value, c.channel, c.password,
+                              c.password_len};
     return config.add_wifi_profile(profile, c.enterprise) ? ok : store_failed;
 }
 

@@ -24,6 +24,13 @@ constexpr const char kNotSaved[] = "Derp. Sorry, we couldn't save the credential
 
 constexpr std::size_t kLineMax = 64;
 
+bool blank(const char* s) {
+    for (; *s; ++s)
+        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n' && *s != '\v' && *s != '\f')
+            return false;
+    return true;
+}
+
 }  // namespace
 
 void WifiDialog::ask(Step step, const char* prompt, char* dst, std::size_t max,
@@ -36,7 +43,7 @@ void WifiDialog::ask(Step step, const char* prompt, char* dst, std::size_t max,
 void WifiDialog::start() {
     security_ = Security::not_set;
     cipher_ = Cipher::not_set;
-    config_done_ = pem_error_ = false;
+    config_done_ = false;
     password_[0] = username_[0] = outer_identity_[0] = '\0';
     client_cert_len_ = client_key_len_ = root_ca_len_ = 0;
     ask(Step::ssid, "SSID: ", ssid_, 32);
@@ -75,11 +82,11 @@ bool WifiDialog::line_done() {
             }
             return true;
         case Step::client_cert:
-            pem_error_ |= !convert_pem(client_cert_, sizeof client_cert_, &client_cert_len_);
+            client_cert_len_ = convert_pem(client_cert_, sizeof client_cert_);
             ask(Step::client_key, "Private key in PEM format:\r\n", pem_, 2047, true);
             return true;
         case Step::client_key:
-            pem_error_ |= !convert_pem(client_key_, sizeof client_key_, &client_key_len_);
+            client_key_len_ = convert_pem(client_key_, sizeof client_key_);
             ask(Step::outer_identity, "Outer identity (optional): ", outer_identity_, kLineMax);
             return true;
         case Step::username:
@@ -93,8 +100,8 @@ bool WifiDialog::line_done() {
                 true);
             return true;
         case Step::root_ca:
-            if (reader_.length() > 0)  // optional: only a non-blank block counts
-                pem_error_ |= !convert_pem(root_ca_, sizeof root_ca_, &root_ca_len_);
+            // Optional: a blank answer, or one that is not a PEM certificate, means none.
+            root_ca_len_ = blank(pem_) ? 0 : convert_pem(root_ca_, sizeof root_ca_);
             return save();
         case Step::password:
             return save();
@@ -128,16 +135,17 @@ bool WifiDialog::after_security() {
 }
 
 bool WifiDialog::after_cipher() {
-    password_[0] = '\0';
+    // The password stays the dry run's stand-in "1" unless a prompt replaces it (EAP-TLS
+    // never does), exactly as Device OS leaves it.
     if (security_ == Security::open) return save();
     if (is_enterprise(security_)) ask(Step::eap_type, kEapPrompt, digit_, 1);
     else ask(Step::password, "Password: ", password_, kLineMax);
     return true;
 }
 
-bool WifiDialog::convert_pem(std::uint8_t* der, std::size_t max, std::size_t* der_len) {
-    *der_len = pem_to_der(pem_, reader_.length(), der, max);
-    return *der_len > 0;
+// A certificate or key that does not convert is simply absent; the save then decides.
+std::size_t WifiDialog::convert_pem(std::uint8_t* der, std::size_t max) {
+    return pem_to_der(pem_, std::strlen(pem_), der, max);
 }
 
 bool WifiDialog::save() {
@@ -157,8 +165,7 @@ bool WifiDialog::save() {
     const WifiCredentials credentials{ssid_, std::strlen(ssid_), security_, cipher_,
                                       password_, std::strlen(password_), 0,
                                       is_enterprise(security_) ? &enterprise : nullptr};
-    const int result = pem_error_ ? credentials_result::bad_enterprise
-                                  : set_credentials(credentials, false, ctx_.config, ctx_.radio);
+    const int result = set_credentials(credentials, false, ctx_.config, ctx_.radio);
     if (result == credentials_result::ok) {
         config_done_ = true;
         out_.text(kSaved);

@@ -77,12 +77,28 @@ TEST(LineReader, EditingKeysOnlyWhenThereIsSomethingToErase) {
     EXPECT_EQ(r.port.take(), "ab\x08" "c\r\n");
 }
 
-TEST(LineReader, MultilineJoinsWithCrlfAndEndsOnAnEmptyLine) {
+TEST(LineReader, MultilineKeepsCrlfAfterEachLineAndEndsOnAnEmptyLine) {
     Reader r;
     r.reader.start(r.buf, 15, true);
     EXPECT_EQ(r.feed("one\ntwo\n\nrest"), 9u);
-    EXPECT_STREQ(r.buf, "one\r\ntwo");
+    EXPECT_STREQ(r.buf, "one\r\ntwo\r\n");
     EXPECT_EQ(r.port.take(), "one\r\ntwo\r\n\r\n");
+    EXPECT_FALSE(r.reader.flush_wanted());  // Device OS returns without discarding input
+}
+
+TEST(LineReader, MultilineStopsAndFlushesWhenTheBufferIsNearlyFull) {
+    Reader r;
+    r.reader.start(r.buf, 12, true);
+    EXPECT_EQ(r.feed("abcdefg\nmore"), 8u);  // 12 - 7 - 2 leaves 3 bytes: too few for more
+    EXPECT_STREQ(r.buf, "abcdefg\r\n");
+    EXPECT_TRUE(r.reader.flush_wanted());
+}
+
+TEST(LineReader, SingleLinesAlwaysFlush) {
+    Reader r;
+    r.reader.start(r.buf, 5);
+    r.feed("ab\n");
+    EXPECT_TRUE(r.reader.flush_wanted());
 }
 
 TEST(ModuleChecks, PlatformDependenciesAndRange) {

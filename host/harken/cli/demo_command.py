@@ -41,8 +41,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def write_networks(state: Path) -> None:
     """The simulated radio's neighbourhood (the native device re-reads it on every scan)."""
-    lines = [f"{ssid}\t{security:08x}\t{channel}\t{rssi}" for ssid, security, channel, rssi in
-             DEMO_NETWORKS]
+    lines = [
+        f"{ssid}\t{security:08x}\t{channel}\t{rssi}"
+        for ssid, security, channel, rssi in DEMO_NETWORKS
+    ]
     (state / "wifi-env.txt").write_text("\n".join(lines) + "\n")
 
 
@@ -73,11 +75,13 @@ def demo(state: Path, args: argparse.Namespace) -> int:
             step(f"version     system firmware {version.version}")
             step(f"mac         {console.mac()}")
             describe = console.inspect()
-            modules = ", ".join(f"{m.function_name} #{m.index} v{m.version}"
-                                for m in describe.modules)
+            modules = ", ".join(
+                f"{m.function_name} #{m.index} v{m.version}" for m in describe.modules
+            )
             step(f"inspect     platform {describe.platform_id}: {modules}")
-            claim_code = "".join(secrets.choice(string.ascii_letters + string.digits)
-                                 for _ in range(63))
+            claim_code = "".join(
+                secrets.choice(string.ascii_letters + string.digits) for _ in range(63)
+            )
             console.set_claim_code(claim_code)
             step("claim       63-character claim code stored")
             console.configure_wifi(DEMO_SSID, password="demo-passphrase")

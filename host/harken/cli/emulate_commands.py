@@ -24,7 +24,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     native.add_argument("--state", type=Path, required=True, metavar="DIR", help="state folder")
     native.add_argument("--device-id", metavar="HEX", help="24-hex-digit device id to use")
-    native.add_argument("--listen-timeout", type=float, metavar="S", help="listen timeout")
+    native.add_argument(
+        "--listen-timeout", type=int, metavar="S", help="listen timeout in whole seconds"
+    )
     native.add_argument("--product-id", type=int, metavar="N", help="product id to report")
     native.add_argument("--product-version", type=int, metavar="N", help="product version")
     native.add_argument("--json", action="store_true", help="print the ready event as JSON")

@@ -131,10 +131,6 @@ def seed_identity(state_dir: Path, **values: str) -> None:
     path.write_text("".join(f"{k}={v}\n" for k, v in current.items()), encoding="utf-8")
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
 class NativeDevice:
     """Start, stop, kill and restart one virtual device. Use as a context manager."""
 
@@ -158,6 +154,9 @@ class NativeDevice:
             raise ValueError("platform must be photon, p1 or electron")
         if device_id is not None and not _DEVICE_ID.match(device_id.lower()):
             raise ValueError("device_id must be 24 hex digits")
+        if listen_timeout is not None and (listen_timeout < 0 or listen_timeout % 1):
+            # The program reads whole seconds (0.5 would silently become 0 = no timeout).
+            raise ValueError("listen_timeout must be a whole number of seconds (0 = none)")
         self.state_dir = Path(state_dir)
         self.platform = platform.lower()
         self.device_id = device_id.lower() if device_id else None
@@ -239,7 +238,7 @@ class NativeDevice:
             str(self.state_dir),
         ]
         if self.listen_timeout is not None:
-            args += ["--listen-timeout", _number(self.listen_timeout)]
+            args += ["--listen-timeout", str(int(self.listen_timeout))]
         if self.product_id is not None:
             args += ["--product-id", str(self.product_id)]
         if self.product_version is not None:

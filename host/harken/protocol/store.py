@@ -18,7 +18,7 @@ is newer (``a`` newer than ``b`` iff ``(a - b) mod 2**32`` is in ``1 .. 2**31 - 
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from construct import Int16ul, Int32ul, Struct
 
@@ -56,7 +56,7 @@ class StoreSector:
     crc_ok: bool
     format: int
     sequence: int
-    raw: bytes
+    raw: bytes = field(repr=False)  # holds claim codes, Wi-Fi keys, enterprise secrets
 
     @property
     def valid(self) -> bool:

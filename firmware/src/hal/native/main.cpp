@@ -4,7 +4,6 @@
 // Prints one JSON line on stdout when ready; runs until SIGINT/SIGTERM.
 #ifndef PIO_UNIT_TESTING
 
-#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -129,10 +128,7 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
 
     while (!g_stop) {
-        // Wake on input; without a client the pty polls as hung up, so wait a tick instead.
-        pollfd p{console.fd(), POLLIN, 0};
-        if (console.client_open()) poll(&p, 1, 10);
-        else usleep(10000);
+        console.wait(10);  // the 10 ms bound keeps timeouts (listen timeout) ticking
         console.service();
         if (console.take_line_coding_event()) {
             // Device OS acts on the CDC line coding: 28800 enters listening mode,

@@ -1,7 +1,10 @@
 #pragma once
 // The virtual device's USB serial: a pseudo-terminal whose slave path is published as a
 // stable symlink. Clients open and close it at will (particle-cli reopens per command).
-// Like USB CDC with DTR low, output is dropped while no client holds the port open.
+// inotify on the slave reports every open and close the moment it happens, which stands in
+// for the USB events a real device sees: DTR (output is dropped while no client holds the
+// port, and output a client left unread is discarded) and SET_LINE_CODING (the bit rate a
+// client sets, read from the pty's termios).
 #include <cstddef>
 #include <cstdint>
 
@@ -13,13 +16,13 @@ class PtyConsole final : public hal::ConsolePort {
 public:
     bool open(const char* link_path);
     void close();
-    int fd() const { return master_; }
     const char* slave_path() const { return slave_; }
 
+    // Sleeps until input, a client opening or closing the port, or the timeout.
+    void wait(int timeout_ms);
     // Called once per loop pass: tracks clients and the line coding they set.
     void service();
-    bool client_open() const { return client_open_; }
-    // Bit rate of the last SET_LINE_CODING equivalent (termios speed); 0 when unknown.
+    // Bit rate of the last line coding a client set (termios speed); 0 when unknown.
     std::uint32_t bitrate() const { return bitrate_; }
     // True once per client open or bit-rate change.
     bool take_line_coding_event();
@@ -30,9 +33,14 @@ public:
 
 private:
     bool fill();
+    bool client_attached();
     void drop_unread_output();
+    void drain_open_close_events(int* opens, int* closes);
+    void note_open_close();
 
     int master_ = -1;
+    int notify_ = -1;
+    int own_events_ = 0;  // opens + closes of the slave made by drop_unread_output()
     char slave_[64] = {};
     char link_[512] = {};
     bool client_open_ = false;
