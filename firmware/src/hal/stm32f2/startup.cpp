@@ -4,12 +4,17 @@
 
 extern "C" {
 extern std::uint32_t _estack, _sidata, _sdata, _edata, _sbss, _ebss;
+extern char link_module_start[];
 extern void (*__init_array_start[])(), (*__init_array_end[])();
 int main();
 void SysTick_Handler();
 void USART1_IRQHandler();
 
 [[noreturn]] void Reset_Handler() {
+    // The Particle bootloader jumps here from its own vector table: point VTOR at ours,
+    // which the linker script puts at the start of the image.
+    *reinterpret_cast<volatile std::uint32_t*>(0xE000ED08u) =
+        reinterpret_cast<std::uint32_t>(link_module_start);
     for (auto *src = &_sidata, *dst = &_sdata; dst < &_edata;) *dst++ = *src++;
     for (auto* dst = &_sbss; dst < &_ebss;) *dst++ = 0;
     for (auto ctor = __init_array_start; ctor < __init_array_end; ++ctor) (*ctor)();
