@@ -106,7 +106,7 @@ void SetupConsole::identify() {
     char secret[dct::app::kDeviceSecretSize + 1];
     if (ctx_.config.device_secret(secret)) entries[n++] = {"Device Secret", secret};
     if (printable(id.serial_number)) entries[n++] = {"Serial Number", id.serial_number};
-    if (!ctx_.platform.has_wifi) {
+    if (!ctx_.platform.has_wifi && id.imei[0]) {  // only when the modem answered
         entries[n++] = {"IMEI", id.imei};
         entries[n++] = {"ICCID", id.iccid};
         entries[n++] = {"Cell Radio Version", id.cell_radio_version};

@@ -48,7 +48,7 @@ void write_system_describe(ConsoleOutput& out, const ConsoleContext& ctx) {
     json.begin_object();
     json.key("p");
     json.number(ctx.platform.id);
-    if (!ctx.platform.has_wifi) {  // the modem's identity, which Device OS adds on cellular
+    if (!ctx.platform.has_wifi && id.imei[0]) {  // the modem's identity, when it answered
         json.key("imei");
         json.string(id.imei);
         json.key("iccid");

@@ -141,3 +141,16 @@ TEST(ProductStore, NormalBootPersistsTheImagesProductIdentity) {
     EXPECT_EQ(d.config().stored_product_id(), 1234);
     EXPECT_EQ(d.config().stored_product_version(), 3);
 }
+
+TEST(Identify, ElectronWithoutModemAnswerPrintsNoEmptyModemLines) {
+    fake::Board b("electron");  // no IMEI/ICCID: the modem has not answered (no SIM either)
+    core::Device d(b.hal());
+    d.boot(hal::BootMode::normal);
+    ASSERT_TRUE(d.listening());  // no SIM ready: no credentials
+    b.console.send("i");
+    d.step();
+    EXPECT_EQ(b.console.take(), "Your device id is 000000000000000000000000\r\n");
+    b.console.send("s");
+    d.step();
+    EXPECT_EQ(b.console.take().rfind("{\"p\":10,\"m\":", 0), 0u);
+}
