@@ -59,6 +59,21 @@ def test_arm_image_carries_its_module_prefix(arm_images: dict[str, bytes], env: 
     assert data[0x184 + 16 : 0x184 + 24] == bytes(8)  # no dependencies
 
 
+HEAP_OR_EXCEPTIONS = ("malloc", "_malloc_r", "_sbrk", "__cxa_throw", "__gxx_personality_v0")
+
+
+@pytest.mark.parametrize("env", ARM_ENVS)
+def test_arm_image_has_no_heap_and_no_exceptions(arm_images: dict[str, bytes], env: str) -> None:
+    symbols = subprocess.run(
+        ["arm-none-eabi-nm", str(image(env, "firmware.elf"))],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert "Reset_Handler" in symbols
+    assert not [s for s in HEAP_OR_EXCEPTIONS if s in symbols]
+
+
 class QemuConsole:
     """The qemu image on netduino2 with USART1 on stdio and its DCT file in `workdir`."""
 

@@ -23,6 +23,10 @@ void USART1_IRQHandler();
     }
 }
 
+// Firmware never exits, so destructors of static objects never run; not registering them
+// also keeps newlib's atexit, and with it malloc, out of the image (no heap, ever).
+int atexit(void (*)()) { return 0; }
+
 [[noreturn]] void Default_Handler() {
     for (;;) {
     }
@@ -53,3 +57,9 @@ constexpr VectorTable make_table() {
 
 __attribute__((section(".isr_vector"), used)) const VectorTable g_vectors = make_table();
 static_assert(sizeof(VectorTable) == 0x184, "the module prefix follows a 0x184-byte table");
+
+// Nothing is ever allocated, so nothing is ever deleted; the deleting destructors of the
+// HAL interfaces still name operator delete. Defining it here keeps newlib's allocator
+// out of the image; reaching it would be a bug, so it stops.
+void operator delete(void*) noexcept { Default_Handler(); }
+void operator delete(void*, unsigned int) noexcept { Default_Handler(); }
