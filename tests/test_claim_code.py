@@ -94,11 +94,12 @@ def test_overlong_code_is_not_sent(native_device, length):
     assert log.lines() == []
 
 
-def test_code_with_a_line_break_is_refused_locally(native_device):
+@pytest.mark.parametrize("bad", ["\n", "\x00"], ids=["line-break", "nul"])
+def test_code_with_a_line_break_is_refused_locally(native_device, bad):
     device = native_device("photon", identity="photon-plain")
     with ConsoleClient.open(device.console) as client:
         with pytest.raises(ValueError):
-            client.set_claim_code(CODE_A[:30] + "\n" + CODE_A[31:])
+            client.set_claim_code(CODE_A[:30] + bad + CODE_A[31:])
         assert client.claimed() is False
     assert read_store(device.state_dir).claim_code is None
 

@@ -7,6 +7,9 @@ import pytest
 
 from dct_images import CLAIM_CODE, SECRET_PASSWORD, app_dct_image, wifi_config_image
 from harken.cli.main import build_parser, main
+from harken.cli.output import to_jsonable
+from harken.protocol.console import Identity
+from harken.protocol.dct import decode_app_dct
 from harken.protocol.store import SECTOR_SIZE, build_sector
 
 CODE = "z" * 63
@@ -180,3 +183,16 @@ def test_no_device_found(capsys, monkeypatch):
     monkeypatch.setattr("harken.transport.discovery.list_ports.comports", lambda: [])
     status, _, err = run(capsys, "serial", "mac")
     assert status == 1 and "no Particle" in err
+
+
+def test_json_output_leaves_out_fields_hidden_from_repr():
+    identity = Identity(device_id="3a0028000447343232363230", form="long", device_secret="S" * 15)
+    data = to_jsonable(identity)
+    assert data["device_id"] == "3a0028000447343232363230"
+    assert "device_secret" not in set(data)  # a set of names: a failure shows no values
+    leaked = "S" * 15 in json.dumps(data)
+    assert not leaked
+    app = to_jsonable(decode_app_dct(bytes(app_dct_image())))
+    assert not {"claim_code", "device_secret"} & set(app)
+    leaked = CLAIM_CODE.decode() in json.dumps(app)
+    assert not leaked

@@ -291,9 +291,8 @@ def test_output_for_a_closed_client_is_not_delivered_later(native_device):
 
 
 def test_open_close_200_times(native_device):
-    """Like particle-cli, which opens the port for every command. (FINDING-2b: fails now and
-    then, when a command arrives in the loop pass in which the device notices the previous
-    client's close: the reply is dropped.)"""
+    """Like particle-cli, which opens the port for every command: no reply may be lost or
+    go to the wrong client."""
     device = native_device("electron", identity="electron")
     enter_listening(device)
     for i in range(200):

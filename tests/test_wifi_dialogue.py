@@ -197,7 +197,7 @@ def test_configure(photon, ssid, arguments, prompts, security, key):
     assert result.prompts == prompts
     stored = read_store(photon.state_dir)
     assert [(n.ssid, n.security, n.channel) for n in stored.wifi] == [(ssid.encode(), security, 0)]
-    assert_bytes(stored.wifi[0].key, key, "stored key", [PASSWORD, WEP_KEY])
+    assert_bytes(stored.wifi[0].key, key, "stored key", [PASSWORD, WEP_KEY, PEAP_PASSWORD])
     enterprise = security & 0x02000000
     if enterprise and "username" in arguments:
         assert stored.eap.type == 25
@@ -296,6 +296,51 @@ def test_wifi_keeps_the_claim_code(photon):
         client.set_claim_code(code)
         client.configure_wifi("HomeWpa2", password=PASSWORD)
     check_claim_code(read_store(photon.state_dir).claim_code, code)
+
+
+def pem_block(label: str, size: int) -> str:
+    """A PEM block whose lines, each counted with the CRLF the device keeps, add up to
+    exactly ``size`` bytes."""
+    head, tail = f"-----BEGIN {label}-----", f"-----END {label}-----"
+    left = size - (len(head) + 2) - (len(tail) + 2)
+    body = []
+    while left > 0:
+        width = min(64, left - 2)
+        if left - (width + 2) in (1, 2):  # a last line needs at least 1 byte plus its CRLF
+            width -= 2
+        body.append("A" * width)
+        left -= width + 2
+    lines = [head, *body, tail]
+    assert sum(len(line) + 2 for line in lines) == size
+    return "\n".join(lines) + "\n"
+
+
+BLOCK_LIMITS = [
+    ("client_cert_pem", texts.PEM_BLOCK_MAX),
+    ("private_key_pem", texts.PRIVATE_KEY_BLOCK_MAX),
+    ("root_ca_pem", texts.PEM_BLOCK_MAX),
+]
+
+
+@pytest.mark.parametrize("field,limit", BLOCK_LIMITS, ids=[f for f, _ in BLOCK_LIMITS])
+def test_pem_block_that_just_fits_keeps_the_dialogue_in_step(photon, field, limit):
+    """At the largest size harken accepts, the device still reads the empty line that ends
+    the block, so every later prompt comes in order."""
+    with ConsoleClient.open(photon.console) as client:
+        result = client.configure_wifi("CorpWpa2Ent", **{**TLS, field: pem_block("X", limit)})
+    assert result.prompts == (
+        "ssid", "eap-type", "client-cert", "private-key", "outer-identity", "root-ca",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("field,limit", BLOCK_LIMITS, ids=[f for f, _ in BLOCK_LIMITS])
+def test_pem_block_too_large_is_refused_before_sending(photon, field, limit):
+    before = (photon.state_dir / "dct.bin").read_bytes()
+    with ConsoleClient.open(photon.console) as client:
+        with pytest.raises(ValueError, match="longer than the device accepts"):
+            client.configure_wifi("CorpWpa2Ent", **{**TLS, field: pem_block("X", limit + 1)})
+        assert client.claimed() is False  # still in command mode, not inside a dialogue
+    check_same_bytes((photon.state_dir / "dct.bin").read_bytes(), before, "dct.bin")
 
 
 # --- byte-level limits of the dialogue (spec §3.3, §5.1, §5.3) ----------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 from harken.cli.output import emit, fail
 from harken.console.client import ConsoleClient
 from harken.emulate.native import NativeDevice
+from harken.protocol.platform import PLATFORMS
 from harken.protocol.store import current_sector
 from harken.protocol.wifi_config import decode_wifi_config
 
@@ -32,7 +33,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     """Register ``demo``."""
     demo = commands.add_parser("demo", help="set up a virtual device over serial, end to end")
     demo.add_argument(
-        "--platform", choices=("photon", "p1"), default="photon", help="platform to emulate"
+        "--platform",
+        choices=[p.name for p in PLATFORMS if p.has_wifi],  # the demo sets up Wi-Fi
+        default="photon",
+        help="platform to emulate",
     )
     demo.add_argument("--state", type=Path, metavar="DIR", help="keep the device state here")
     demo.add_argument("--json", action="store_true", help="print the outcome as JSON")

@@ -10,6 +10,7 @@ from types import FrameType
 
 from harken.cli.output import emit, fail
 from harken.emulate.native import NativeDevice
+from harken.protocol.platform import PLATFORMS
 
 POLL = 0.2
 
@@ -20,7 +21,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     sub = emulate.add_subparsers(dest="emulate_command", metavar="TARGET", required=True)
     native = sub.add_parser("native", help="the native virtual device (a host process)")
     native.add_argument(
-        "--platform", choices=("photon", "p1", "electron"), default="photon", help="platform"
+        "--platform", choices=[p.name for p in PLATFORMS], default="photon", help="platform"
     )
     native.add_argument("--state", type=Path, required=True, metavar="DIR", help="state folder")
     native.add_argument("--device-id", metavar="HEX", help="24-hex-digit device id to use")

@@ -10,9 +10,12 @@ from typing import Any
 
 
 def to_jsonable(value: Any) -> Any:
-    """Dataclasses, tuples and paths turned into plain JSON values."""
+    """Dataclasses, tuples and paths turned into plain JSON values. Dataclass fields kept out
+    of ``repr`` (claim codes, device secrets, keys, raw images) are left out here too."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value) if f.repr
+        }
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -100,9 +100,13 @@ def _connect(args: argparse.Namespace) -> ConsoleClient:
     client = ConsoleClient.open(url)
     if discovered:
         try:
-            client.version(timeout=PROBE_TIMEOUT)
-        except ConsoleTimeout:
-            client.listen()
+            try:
+                client.version(timeout=PROBE_TIMEOUT)
+            except ConsoleTimeout:
+                client.listen()
+        except BaseException:
+            client.close()
+            raise
     return client
 
 

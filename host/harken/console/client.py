@@ -136,7 +136,7 @@ class ConsoleClient:
         """
         raw = code.encode("utf-8")
         if any(b in texts.FORBIDDEN_ANSWER_BYTES for b in raw):
-            raise ValueError("the claim code contains a line-ending or editing character")
+            raise ValueError("the claim code contains a line-ending, editing or NUL character")
         if len(raw) > texts.CLAIM_CODE_LENGTH:
             # The device would keep the first 63 bytes and store them, replacing any pending
             # code with a wrong one: never send it.

@@ -60,14 +60,13 @@ class WifiRequest:
             _check_line("username", self.username, texts.IDENTITY_MAX)
         if self.outer_identity is not None:
             _check_line("outer identity", self.outer_identity, texts.IDENTITY_MAX)
-        for what, pem in (
-            ("client certificate", self.client_cert_pem),
-            ("private key", self.private_key_pem),
-            ("root CA", self.root_ca_pem),
+        for what, pem, max_bytes in (
+            ("client certificate", self.client_cert_pem, texts.PEM_BLOCK_MAX),
+            ("private key", self.private_key_pem, texts.PRIVATE_KEY_BLOCK_MAX),
+            ("root CA", self.root_ca_pem, texts.PEM_BLOCK_MAX),
         ):
             if pem is not None:
-                for line in pem_lines(pem):
-                    _check_line(what, line, 4095)
+                _check_pem(what, pem, max_bytes)
         if self.security in PASSWORD_SECURITIES and self.password is None:
             raise ValueError(f"a password is needed for {self.security.upper()} networks")
         if self.security in ENTERPRISE:
@@ -114,7 +113,20 @@ def _check_line(what: str, value: str, max_bytes: int, allow_empty: bool = True)
     if len(raw) > max_bytes:
         raise ValueError(f"{what} is longer than the device accepts ({max_bytes} bytes)")
     if any(b in texts.FORBIDDEN_ANSWER_BYTES for b in raw):
-        raise ValueError(f"{what} contains a line-ending or editing character")
+        raise ValueError(f"{what} contains a line-ending, editing or NUL character")
+
+
+def _check_pem(what: str, pem: str, max_bytes: int) -> None:
+    # A block that fills the device's buffer ends early and the lines after it would be
+    # taken as answers to the next prompts: refuse it before sending anything.
+    lines = pem_lines(pem)
+    for line in lines:
+        _check_line(what, line, max_bytes)
+    size = sum(len(line.encode("utf-8")) + len(texts.LINE_END) for line in lines)
+    if size > max_bytes:
+        raise ValueError(
+            f"{what} is longer than the device accepts ({max_bytes} bytes with line ends)"
+        )
 
 
 def _trimmed(prompt: bytes) -> bytes:

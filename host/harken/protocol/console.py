@@ -89,17 +89,16 @@ EAP_TYPE_DIGITS: dict[str, str] = {"peap": "0", "tls": "1"}
 SSID_MAX = 32
 PASSWORD_MAX = 64
 IDENTITY_MAX = 64
-FORBIDDEN_ANSWER_BYTES = frozenset(b"\r\n\x08\x7f")
-"""Bytes the device's line reader treats as terminators or editing keys."""
+PEM_BLOCK_MAX = 4091
+"""Bytes of a certificate block, every line counted with its CRLF, that the device's 4 KB
+buffer takes and still reads the empty line that ends the block (§5.2)."""
+PRIVATE_KEY_BLOCK_MAX = 2043
+"""The same for the private key, read into 2 KB."""
+FORBIDDEN_ANSWER_BYTES = frozenset(b"\r\n\x08\x7f\x00")
+"""Bytes the device's line reader treats as terminators or editing keys, and NUL, which ends
+the C string the device keeps."""
 
-# Labels of the identify reply (device key → printed label).
-IDENTIFY_LABELS: dict[str, str] = {
-    "imei": "IMEI",
-    "iccid": "ICCID",
-    "sn": "Serial Number",
-    "ms": "Device Secret",
-    "cellfw": "Cell Radio Version",
-}
+# Labels of the identify reply → Identity fields.
 _LABEL_FIELDS: dict[str, str] = {
     "IMEI": "imei",
     "ICCID": "iccid",

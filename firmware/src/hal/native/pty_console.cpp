@@ -91,9 +91,9 @@ void PtyConsole::service() {
 void PtyConsole::note_open_close() {
     int opens = 0, closes = 0;
     drain_open_close_events(&opens, &closes);
-    // Once every client has gone, whatever is still queued either way belonged to them.
-    // (With a new client already attached the queues are left alone: flushing under a
-    // reader that was told data is waiting makes it see a disconnect.)
+    // Once every client has gone, output still queued for them is stale. (With a new
+    // client already attached it is left alone: flushing under a reader that was told data
+    // is waiting makes it see a disconnect.)
     if (closes > 0 && !client_attached()) drop_unread_output();
     // A client may open, set the rate and close between two passes (the 28800 trick
     // does): the open event, or the changed rate, is the evidence that it happened.
@@ -102,11 +102,11 @@ void PtyConsole::note_open_close() {
     bitrate_ = rate;
 }
 
-// Replies nobody will read (only the slave side can flush that queue; our own open and
-// close of it are not clients) and bytes nobody is waiting for an answer to.
+// Replies nobody will read. Only the slave side can flush that queue; our own open and
+// close of it are not clients. (What the client wrote before it left is still processed,
+// as a device processes what arrived before DTR dropped: `x` and a claim code need no
+// reader.)
 void PtyConsole::drop_unread_output() {
-    tcflush(master_, TCIFLUSH);
-    rx_len_ = 0;
     const int slave = ::open(slave_, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (slave < 0) return;
     own_events_ += 2;
