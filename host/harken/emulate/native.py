@@ -172,7 +172,6 @@ class NativeDevice:
         self._build = build
         self._process: subprocess.Popen[bytes] | None = None
         self._info: dict[str, Any] = {}
-        self._events: list[dict[str, Any]] = []
         self._drain: threading.Thread | None = None
         self._log: IO[bytes] | None = None
 
@@ -209,11 +208,6 @@ class NativeDevice:
     def log_path(self) -> Path:
         """Where the device's stderr goes (appended across restarts)."""
         return self.state_dir / LOG_FILE
-
-    @property
-    def events(self) -> list[dict[str, Any]]:
-        """JSON events the program printed after ``ready``."""
-        return list(self._events)
 
     # --- life cycle ---------------------------------------------------------------------
 
@@ -273,7 +267,6 @@ class NativeDevice:
         except OSError as exc:
             self._close_streams()
             raise NativeDeviceError(f"cannot run {program}: {exc}") from None
-        self._events = []
         try:
             self._info = self._wait_ready()
         except BaseException:
@@ -334,10 +327,8 @@ class NativeDevice:
         if process is None or process.stdout is None:
             return
         try:
-            for line in process.stdout:
-                event = self._event(line.rstrip(b"\n"))
-                if event is not None:
-                    self._events.append(event)
+            for line in process.stdout:  # keeps the pipe from filling up; kept in the log
+                self._record_stdout(line)
         except (OSError, ValueError):
             pass
 
