@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from console_io import DeviceLog, enter_listening, identity_for, platform_of
+from console_io import DeviceLog, assert_bytes, enter_listening, identity_for, platform_of
 from harken.cli import serial_commands
 from harken.cli.main import main
 from harken.console.client import ConsoleClient
@@ -144,6 +144,50 @@ def test_wifi_and_dct_show(native_device):
     for output in (json.dumps(shown), text.stdout):
         assert PASSWORD not in output and CODE not in output
         assert PASSWORD[:8] not in output and CODE[:8] not in output
+
+
+def test_wifi_password_from_stdin(native_device):
+    device = listening(native_device, "photon-plain")
+    result = harken(
+        "serial",
+        "wifi",
+        "--ssid",
+        "HomeNet",
+        "--password",
+        "-",
+        "--port",
+        device.console,
+        "--json",
+        stdin=PASSWORD + "\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["saved"] is True
+    (network,) = read_store(device.state_dir).wifi
+    assert_bytes(network.key, PASSWORD.encode(), "stored key", [PASSWORD])
+
+
+def test_wifi_refuses_a_non_ascii_pem_file(native_device, tmp_path):
+    device = listening(native_device, "p1-plain")
+    pem = tmp_path / "cert.pem"
+    pem.write_bytes(b"\xef\xbb\xbf-----BEGIN CERTIFICATE-----\n")
+    result = harken(
+        "serial",
+        "wifi",
+        "--ssid",
+        "Lab",
+        "--security",
+        "wpa2-enterprise",
+        "--eap-type",
+        "tls",
+        "--client-cert",
+        str(pem),
+        "--private-key",
+        str(pem),
+        "--port",
+        device.console,
+    )
+    assert result.returncode == 1
+    assert "is not an ASCII PEM file" in result.stderr
 
 
 def test_wifi_typed_enterprise_tls_with_pem_files(native_device, tmp_path):

@@ -66,7 +66,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="answer if the device asks (it does when it cannot see the network)",
     )
     wifi.add_argument("--cipher", choices=CIPHER_CHOICES, help="answer if the device asks")
-    wifi.add_argument("--password", help="passphrase; prompted for when needed if omitted")
+    wifi.add_argument(
+        "--password",
+        help="passphrase ('-' reads it from stdin, keeping it out of ps and shell history); "
+        "prompted for when needed if omitted",
+    )
     wifi.add_argument("--eap-type", choices=EAP_TYPE_CHOICES, help="enterprise: peap or tls")
     wifi.add_argument("--username", help="enterprise PEAP inner identity")
     wifi.add_argument("--outer-identity", help="enterprise outer identity (optional)")
@@ -284,11 +288,18 @@ def run_claimed(args: argparse.Namespace) -> int:
 
 
 def _read_pem(path: Path | None) -> str | None:
-    return path.read_text(encoding="ascii") if path is not None else None
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="ascii")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not an ASCII PEM file") from None
 
 
 def run_wifi(args: argparse.Namespace) -> int:
     password = args.password
+    if password == "-":
+        password = sys.stdin.readline().rstrip("\r\n")
     if password is None:
 
         def password() -> str:
