@@ -53,7 +53,12 @@ def test_boot_log_order(native_device):
         for line in device.log_path.read_text().splitlines()
         if line.startswith("[") and not line.startswith("[stdout]")
     ]
-    assert events == ["[system] booted", "[listening] entered: no credentials", "[system] stopped"]
+    assert events == [
+        "[system] booted",
+        "[listening] entered: no credentials",
+        "[softap] up",
+        "[system] stopped",
+    ]
 
 
 def test_restart_keeps_a_generated_identity(native_device):

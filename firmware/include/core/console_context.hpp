@@ -4,6 +4,7 @@
 
 #include "core/device_config.hpp"
 #include "core/module_info.hpp"
+#include "core/network_join.hpp"
 #include "core/platform_info.hpp"
 #include "hal/identity.hpp"
 #include "hal/radio.hpp"
@@ -17,6 +18,7 @@ public:
     virtual void exit_listening() = 0;                 // `x`, and a saved `w` dialogue
     virtual void reset_to_safe_mode_listening() = 0;   // `L`
     virtual std::uint32_t uptime_seconds() = 0;        // `d`
+    virtual void credentials_changed() = 0;            // a `w` dialogue stored a profile
 };
 
 struct ConsoleContext {
@@ -26,6 +28,7 @@ struct ConsoleContext {
     const RunningImage& image;
     ModuleChecks image_checks;
     hal::Radio* radio;             // nullptr on the Electron
+    const NetworkJoin& join;       // `j`: the latched outcome of the last join
     ConsoleActions& actions;
 };
 

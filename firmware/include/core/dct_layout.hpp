@@ -48,6 +48,10 @@ namespace wifi {
 constexpr std::size_t kDeviceConfigured = 0;
 constexpr std::size_t kApList = 1, kApEntrySize = 121, kApSlots = 5;
 constexpr std::size_t kSoftApSettings = 608;
+// wiced_config_soft_ap_t
+constexpr std::size_t kSoftApSsidLen = 0, kSoftApSsid = 1, kSoftApSecurity = 36;
+constexpr std::size_t kSoftApChannel = 40, kSoftApKeyLen = 41, kSoftApValid = 108;
+constexpr std::size_t kSoftApSettingsSize = 112;
 constexpr std::size_t kCountryCode = 832;
 constexpr std::size_t kMacAddress = 836;
 // wiced_config_ap_entry_t

@@ -6,10 +6,15 @@
 #include "core/config_store.hpp"
 #include "core/console_context.hpp"
 #include "core/device_config.hpp"
+#include "core/device_key.hpp"
 #include "core/listening_mode.hpp"
+#include "core/network_join.hpp"
 #include "core/setup_console.hpp"
+#include "core/softap_server.hpp"
 #include "hal/clock.hpp"
+#include "hal/entropy.hpp"
 #include "hal/event_log.hpp"
+#include "hal/setup_listener.hpp"
 #include "hal/storage.hpp"
 #include "hal/system_control.hpp"
 
@@ -23,17 +28,25 @@ struct Board {
     hal::SystemControl& system;
     hal::EventLog& log;
     const hal::Identity& identity;
+    hal::Entropy& entropy;
     hal::Radio* radio;                 // nullptr without Wi-Fi
+    hal::SetupListener* setup_ap;      // the SoftAP's servers; nullptr without
     const RunningImage& image;
     std::uint32_t listen_timeout_ms;   // usually platform.listen_timeout_ms
 };
 
-enum class ListenReason : std::uint8_t { no_credentials, host_request, startup_flag };
+enum class ListenReason : std::uint8_t { no_credentials, host_request, startup_flag, join_failed };
 
-class Device final : public ConsoleActions {
+class Device final : public ConsoleActions, public SetupActions {
 public:
     // Device OS's "listen on startup" marker in the backup register (system_update.cpp).
     static constexpr std::uint32_t kStartupListenFlag = 0x5A1B;
+    // After a SoftAP join succeeds the AP stays up this long so the host can read the
+    // outcome (connect-status), and a moment longer once it has been read.
+    static constexpr std::uint32_t kReportWindowMs = 10000;
+    static constexpr std::uint32_t kReportedLingerMs = 500;
+    // Device OS keeps retrying stored credentials that were not just changed.
+    static constexpr std::uint32_t kRejoinDelayMs = 10000;
 
     explicit Device(const Board& board);
 
@@ -46,23 +59,45 @@ public:
     bool listening() const { return listening_.active(); }
     bool safe_mode() const { return mode_ == hal::BootMode::safe; }
     DeviceConfig& config() { return config_; }
+    const JoinOutcome& join_outcome() const { return join_.outcome(); }
+    // The setup AP's SSID ("" until listening mode first starts it).
+    const char* setup_ssid() const { return setup_ssid_; }
 
     // ConsoleActions
     void exit_listening() override;
     void reset_to_safe_mode_listening() override;
     std::uint32_t uptime_seconds() override;
+    // ConsoleActions and SetupActions
+    void credentials_changed() override { credentials_changed_ = true; }
+
+    // SetupActions
+    void connect_requested() override;
+    void outcome_reported() override;
 
 private:
     bool has_credentials() const;
+    void leave_listening(bool join);
+    void start_setup_ap();
+    void step_network();
 
     Board board_;
     ConfigStore store_;
     DeviceConfig config_;
+    DeviceKey key_;
+    NetworkJoin join_;
     ListeningMode listening_;
     ConsoleContext context_;
     SetupConsole console_;
+    SoftApContext softap_context_;
+    SoftApServer softap_;              // runs only with a setup AP (Photon, P1)
     hal::BootMode mode_ = hal::BootMode::normal;
     std::uint32_t boot_ms_ = 0;
+    bool credentials_changed_ = false;  // in this listening session
+    bool leave_scheduled_ = false;      // a SoftAP join succeeded: leave at leave_at_ms_
+    std::uint32_t leave_at_ms_ = 0;
+    std::uint32_t rejoin_at_ms_ = 0;
+    bool rejoin_pending_ = false;
+    char setup_ssid_[33] = {};
 };
 
 }  // namespace core

@@ -32,6 +32,16 @@ struct EnterpriseConfig {
     Bytes client_certificate, client_key;       // DER, EAP-TLS only
 };
 
+// A stored Wi-Fi profile read back for joining (WEP keys hex-decoded, as stored).
+struct StoredProfile {
+    char ssid[33];
+    std::size_t ssid_len;
+    std::uint32_t security;
+    std::uint8_t channel;
+    std::uint8_t key[64];
+    std::size_t key_len;
+};
+
 class DeviceConfig {
 public:
     static constexpr std::size_t kClaimCodeLen = 63;
@@ -47,6 +57,13 @@ public:
     bool has_wifi_credentials() const;
     bool add_wifi_profile(const WifiProfile& profile, const EnterpriseConfig* enterprise);
     bool clear_wifi_credentials();
+    // Slot 0..4; false for an empty or unreadable slot.
+    bool wifi_profile(std::size_t slot, StoredProfile* out) const;
+
+    // The setup AP's SSID, "<prefix>-<code>" (setup_ssid.cpp): a missing prefix becomes
+    // "Photon" and a missing code is drawn from `random`, both persisted once, together with
+    // WICED's soft-AP settings. `out` gets at most 32 characters.
+    bool setup_ssid(std::uint32_t random, char out[33]);
 
     // Product ID and version persisted by the running application (0xFFFF = unset).
     bool store_product(std::uint16_t product_id, std::uint16_t version);

@@ -1,14 +1,14 @@
 #pragma once
-// Compact JSON (no whitespace, like Device OS's JSONWriter) straight to the console.
+// Compact JSON (no whitespace, like Device OS's JSONWriter) straight to a text output.
 #include <cstdint>
 
-#include "core/console_output.hpp"
+#include "core/text_output.hpp"
 
 namespace core {
 
 class JsonWriter {
 public:
-    explicit JsonWriter(ConsoleOutput& out) : out_(out) {}
+    explicit JsonWriter(TextOutput& out) : out_(out) {}
 
     void begin_object() { open('{'); }
     void end_object() { close('}'); }
@@ -17,6 +17,7 @@ public:
     void key(const char* name);
     void string(const char* value);
     void number(std::uint32_t value);
+    void integer(std::int32_t value);
 
 private:
     void open(char c);
@@ -24,7 +25,7 @@ private:
     void separate();
     void quoted(const char* s);
 
-    ConsoleOutput& out_;
+    TextOutput& out_;
     bool need_comma_ = false;
 };
 

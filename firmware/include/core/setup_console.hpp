@@ -25,6 +25,7 @@ private:
     bool line_done();
     void identify();
     void mac();
+    void join_report();
     void claim_code_done();
     void flush_input();
 

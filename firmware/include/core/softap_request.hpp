@@ -4,7 +4,8 @@
 // parsed as bytes arrive, into fixed buffers. Device OS accepts anything here (a CR or a
 // sign silently corrupts the length, a 30-byte name overruns its buffer, a short body
 // stalls the server); this parser names the fault instead, so the server can answer and
-// close without waiting on a body that is never coming.
+// close without waiting on a body that is never coming. The body goes into a buffer the
+// server lends for the duration of one request (bodies are rare; connections are not).
 #include <cstddef>
 #include <cstdint>
 
@@ -20,14 +21,17 @@ public:
 
     void reset();
     // Consumes bytes until the request is complete or has failed; returns how many it took
-    // (bytes after the body belong to nobody: one request per connection).
+    // (bytes after the body belong to nobody: one request per connection). Stops at the
+    // body until a buffer of kMaxBody + 1 bytes is attached.
     std::size_t feed(const std::uint8_t* data, std::size_t len);
+    bool wants_body_buffer() const { return state_ == State::body && !body_; }
+    void attach_body(std::uint8_t* buffer) { body_ = buffer; }
 
     State state() const { return state_; }
     Fault fault() const { return fault_; }
     bool complete() const { return state_ == State::complete; }
     const char* name() const { return name_; }
-    const std::uint8_t* body() const { return body_; }
+    const std::uint8_t* body() const { return body_ ? body_ : kEmpty; }
     std::size_t body_length() const { return length_; }
 
 private:
@@ -45,7 +49,8 @@ private:
     std::size_t length_digits_ = 0;
     bool line_start_ = false;
     std::size_t received_ = 0;
-    std::uint8_t body_[kMaxBody + 1] = {};
+    std::uint8_t* body_ = nullptr;
+    static constexpr std::uint8_t kEmpty[1] = {0};
 };
 
 }  // namespace core

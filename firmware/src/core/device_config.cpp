@@ -145,6 +145,22 @@ bool DeviceConfig::write_enterprise(const EnterpriseConfig& c) {
     return ok;
 }
 
+bool DeviceConfig::wifi_profile(std::size_t slot, StoredProfile* out) const {
+    using namespace dct::wifi;
+    if (slot >= kApSlots || *wifi(kDeviceConfigured) != 1) return false;
+    const std::uint8_t* e = wifi(kApList + slot * kApEntrySize);
+    const std::uint8_t len = e[kEntrySsidLen];
+    if (len < 1 || len > kEntrySsidSize || e[kEntryKeyLen] > kEntryKeySize) return false;
+    std::memset(out, 0, sizeof *out);
+    std::memcpy(out->ssid, e + kEntrySsid, len);
+    out->ssid_len = len;
+    out->security = le32(e + kEntrySecurity);
+    out->channel = e[kEntryChannel];
+    out->key_len = e[kEntryKeyLen];
+    std::memcpy(out->key, e + kEntryKey, out->key_len);
+    return true;
+}
+
 bool DeviceConfig::clear_wifi_credentials() {
     bool staged =
         store_.fill(dct::kWifiSection + dct::wifi::kApList, 0,

@@ -36,6 +36,12 @@ void JsonWriter::number(std::uint32_t value) {
     need_comma_ = true;
 }
 
+void JsonWriter::integer(std::int32_t value) {
+    separate();
+    out_.signed_decimal(value);
+    need_comma_ = true;
+}
+
 void JsonWriter::quoted(const char* s) {
     static const char digits[] = "0123456789abcdef";
     out_.byte('"');

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/json_writer.hpp"
 #include "core/system_describe.hpp"
 
 namespace core {
@@ -58,6 +59,7 @@ bool SetupConsole::dispatch(unsigned char c) {
             break;
         case 's': write_system_describe(out_, ctx_); break;
         case 'd': write_diagnostics(out_, ctx_); break;
+        case 'j': join_report(); break;
         case 'x': ctx_.actions.exit_listening(); return false;
         case 'L': ctx_.actions.reset_to_safe_mode_listening(); return false;
         case 'w':
@@ -120,6 +122,15 @@ void SetupConsole::identify() {
         out_.text(entries[i].value);
         out_.text("\r\n");
     }
+}
+
+// harken's `j`: the latched outcome of the last join, as SoftAP's connect-status reports it.
+void SetupConsole::join_report() {
+    JsonWriter json(out_);
+    json.begin_object();
+    write_join_outcome(json, ctx_.join.outcome());
+    json.end_object();
+    out_.text("\r\n");
 }
 
 void SetupConsole::mac() {

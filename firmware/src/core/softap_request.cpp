@@ -8,12 +8,14 @@ void SoftApRequest::reset() {
     name_len_ = length_ = length_digits_ = received_ = 0;
     name_[0] = '\0';
     line_start_ = false;
+    body_ = nullptr;
 }
 
 std::size_t SoftApRequest::feed(const std::uint8_t* data, std::size_t len) {
     std::size_t used = 0;
     while (used < len && state_ != State::complete && state_ != State::failed) {
         if (state_ == State::body) {  // the bulk of a request: copy, not byte by byte
+            if (!body_) break;
             std::size_t n = length_ - received_;
             if (n > len - used) n = len - used;
             for (std::size_t i = 0; i < n; ++i) body_[received_ + i] = data[used + i];
@@ -58,7 +60,6 @@ void SoftApRequest::take(std::uint8_t c) {
         case State::header:  // skip any further header lines up to the blank one
             if (c == '\n' && line_start_) {
                 state_ = length_ == 0 ? State::complete : State::body;
-                body_[0] = 0;
             } else {
                 line_start_ = c == '\n';
             }

@@ -38,8 +38,11 @@ int set_credentials(const WifiCredentials& c, bool dry_run, DeviceConfig& config
     if (c.ssid_len < 1 || c.ssid_len > 32) return bad_ssid;
 
     std::uint32_t wiced_value;
-    const bool personal = security == Security::wpa || security == Security::wpa2;
-    if (security == Security::not_set || (personal && c.cipher == Cipher::not_set)) {
+    // WPA and WPA2, personal or enterprise, need a cipher; without one the AP's own
+    // security from a scan decides (always the case for SoftAP).
+    const bool needs_cipher = security == Security::wpa || security == Security::wpa2 ||
+                              is_enterprise(security);
+    if (security == Security::not_set || (needs_cipher && c.cipher == Cipher::not_set)) {
         hal::AccessPoint ap;
         if (!find_network(radio, c.ssid, c.ssid_len, &ap)) return cipher_required;
         wiced_value = ap.security;

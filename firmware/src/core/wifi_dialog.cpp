@@ -168,6 +168,7 @@ bool WifiDialog::save() {
     const int result = set_credentials(credentials, false, ctx_.config, ctx_.radio);
     if (result == credentials_result::ok) {
         config_done_ = true;
+        ctx_.actions.credentials_changed();
         out_.text(kSaved);
     } else {
         out_.text(kNotSaved);

@@ -116,6 +116,34 @@ public:
             if (n < max) out[n++] = ap;
         return n;
     }
+    // Joins finish at once with `join_result`; `joins` records what was attempted.
+    hal::JoinProgress join_result = hal::JoinProgress::joined;
+    hal::JoinProgress state = hal::JoinProgress::idle;
+    std::vector<std::string> joins;
+    void join(const hal::JoinRequest& r) override {
+        joins.emplace_back(r.ssid, r.ssid_len);
+        state = join_result;
+    }
+    hal::JoinProgress progress() override { return state; }
+    void leave() override { state = hal::JoinProgress::idle; }
+};
+
+// Reproducible "randomness" (SplitMix64 from a settable seed), so key generation in tests
+// is deterministic; `broken` makes the source fail like a dead RNG.
+class Entropy final : public hal::Entropy {
+public:
+    std::uint64_t state = 0x6861726B656E;  // "harken"
+    bool broken = false;
+    bool fill(std::uint8_t* out, std::size_t len) override {
+        if (broken) return false;
+        for (std::size_t i = 0; i < len; ++i) {
+            std::uint64_t z = (state += 0x9E3779B97F4A7C15u);
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+            out[i] = static_cast<std::uint8_t>(z ^ (z >> 31));
+        }
+        return true;
+    }
 };
 
 // A whole device on fakes, with the running image the native build describes.
@@ -126,6 +154,7 @@ struct Board {
     Control control;
     Log log;
     Radio radio;
+    Entropy entropy;
     hal::Identity identity{};
     core::RunningImage image{};
     const core::PlatformInfo* platform;
@@ -139,8 +168,8 @@ struct Board {
         image.product_version = 0xFFFF;
     }
     core::Board hal() {
-        return core::Board{*platform, console, flash, clock, control, log, identity,
-                           platform->has_wifi ? &radio : nullptr, image,
+        return core::Board{*platform, console, flash, clock, control, log, identity, entropy,
+                           platform->has_wifi ? &radio : nullptr, nullptr, image,
                            platform->listen_timeout_ms};
     }
 };

@@ -76,7 +76,60 @@ TEST(ListeningMode, SavedCredentialsEndItAndLaterBytesAreNotCommands) {
     b.console.send("c");
     d.step();
     EXPECT_EQ(b.console.take(), "");
-    EXPECT_TRUE(logged(b.log, "network: connecting with stored credentials"));
+    EXPECT_TRUE(logged(b.log, "network: joining"));
+    EXPECT_EQ(b.radio.joins, std::vector<std::string>{"HomeNet"});
+    d.step();
+    EXPECT_EQ(d.join_outcome().state, core::JoinState::connected);
+    EXPECT_EQ(d.join_outcome().attempt, 1u);
+}
+
+// Device OS: a join that fails after credentials changed in this listening session brings
+// listening mode back; the outcome stays latched for `j`.
+TEST(ListeningMode, FailedJoinAfterNewCredentialsListensAgain) {
+    fake::Board b("photon");
+    b.radio.add("HomeNet", core::wiced::kWpa2 | core::wiced::kAes);
+    b.radio.join_result = hal::JoinProgress::wrong_password;
+    core::Device d(b.hal());
+    d.boot(hal::BootMode::normal);
+    b.console.send("w");
+    d.step();
+    b.console.send("HomeNet\n");
+    d.step();
+    b.console.send("longpassword\n");
+    d.step();
+    d.step();
+    EXPECT_TRUE(d.listening());
+    EXPECT_TRUE(logged(b.log, "listening: entered: join failed after new credentials"));
+    b.console.take();
+    b.console.send("j");
+    d.step();
+    EXPECT_EQ(b.console.take(),
+              "{\"attempt\":1,\"state\":\"failed\",\"ssid\":\"HomeNet\","
+              "\"reason\":\"wrong-password\"}\r\n");
+}
+
+// Unchanged credentials that fail are retried, as Device OS keeps trying to connect.
+TEST(ListeningMode, FailedJoinOfOldCredentialsIsRetried) {
+    fake::Board b("photon");
+    b.radio.add("HomeNet", core::wiced::kWpa2 | core::wiced::kAes);
+    core::Device d(b.hal());
+    d.boot(hal::BootMode::normal);
+    b.console.send("w");
+    d.step();
+    b.console.send("HomeNet\n");
+    d.step();
+    b.console.send("longpassword\n");
+    d.step();
+    d.step();
+    b.radio.join_result = hal::JoinProgress::network_not_found;
+    d.boot(hal::BootMode::normal);  // a restart joins the stored profile at once
+    d.step();
+    EXPECT_FALSE(d.listening());
+    EXPECT_EQ(d.join_outcome().reason, core::JoinFailure::network_not_found);
+    b.clock.now += core::Device::kRejoinDelayMs;
+    d.step();
+    EXPECT_EQ(b.radio.joins.size(), 3u);
+    EXPECT_FALSE(d.listening());
 }
 
 TEST(ListeningMode, ElectronTimesOutAfterFiveMinutes) {

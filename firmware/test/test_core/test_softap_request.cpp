@@ -20,8 +20,10 @@ std::size_t feed(SoftApRequest& r, const std::string& s, bool bytewise = false) 
 }
 
 SoftApRequest& fresh() {
-    static SoftApRequest r;  // 8 KB body buffer: keep it off the stack
+    static SoftApRequest r;
+    static std::uint8_t body[SoftApRequest::kMaxBody + 1];  // what the server lends
     r.reset();
+    r.attach_body(body);
     return r;
 }
 
@@ -100,4 +102,16 @@ TEST(SoftApRequest, LongestNameAndLargestBodyFit) {
     feed(r, std::string(29, 'n') + "\n8192\n\n" + body);
     ASSERT_TRUE(r.complete());
     EXPECT_EQ(r.body_length(), SoftApRequest::kMaxBody);
+}
+
+TEST(SoftApRequest, WaitsAtTheBodyUntilABufferIsLent) {
+    SoftApRequest r;
+    r.reset();
+    EXPECT_EQ(feed(r, "set\n3\n\nabc"), 7u);  // the header only
+    EXPECT_TRUE(r.wants_body_buffer());
+    std::uint8_t body[SoftApRequest::kMaxBody + 1];
+    r.attach_body(body);
+    EXPECT_EQ(feed(r, "abc"), 3u);
+    ASSERT_TRUE(r.complete());
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(r.body()), 3), "abc");
 }

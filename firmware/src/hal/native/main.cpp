@@ -1,9 +1,12 @@
 // The native virtual device: the firmware core as a process, its USB serial a pty.
 //   program --platform photon|p1|electron --state DIR [--listen-timeout SECONDS]
 //           [--product-id N] [--product-version N] [--power-cut-at BYTES]
-// Prints one JSON line on stdout when ready; runs until SIGINT/SIGTERM.
+//           [--softap-port N] [--http-port N]
+// Prints one JSON line on stdout when ready; runs until SIGINT/SIGTERM. The setup AP's
+// ports (Photon/P1) default to 0: free ports picked at start and kept for the run.
 #ifndef PIO_UNIT_TESTING
 
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -16,7 +19,9 @@
 #include "identity_file.hpp"
 #include "native_system.hpp"
 #include "pty_console.hpp"
+#include "setup_sockets.hpp"
 #include "simulated_radio.hpp"
+#include "system_entropy.hpp"
 
 namespace {
 
@@ -30,13 +35,15 @@ struct Options {
     long product_id = -1;
     long product_version = 0xFFFF;
     long long power_cut_at = -1;
+    long softap_port = 0;
+    long http_port = 0;
 };
 
 int usage() {
     std::fprintf(stderr,
                  "usage: program --platform photon|p1|electron --state DIR "
                  "[--listen-timeout S] [--product-id N] [--product-version N] "
-                 "[--power-cut-at BYTES]\n");
+                 "[--power-cut-at BYTES] [--softap-port N] [--http-port N]\n");
     return 2;
 }
 
@@ -51,9 +58,12 @@ bool parse(int argc, char** argv, Options* o) {
         else if (!std::strcmp(a, "--product-id")) o->product_id = std::atol(v);
         else if (!std::strcmp(a, "--product-version")) o->product_version = std::atol(v);
         else if (!std::strcmp(a, "--power-cut-at")) o->power_cut_at = std::atoll(v);
+        else if (!std::strcmp(a, "--softap-port")) o->softap_port = std::atol(v);
+        else if (!std::strcmp(a, "--http-port")) o->http_port = std::atol(v);
         else return false;
     }
-    return o->platform && o->state;
+    const auto port = [](long p) { return p >= 0 && p <= 65535; };
+    return o->platform && o->state && port(o->softap_port) && port(o->http_port);
 }
 
 void path_in(char* out, std::size_t size, const char* dir, const char* name) {
@@ -108,8 +118,16 @@ int main(int argc, char** argv) {
     static native::ProcessControl control;
     static native::StderrLog log;
     static native::SimulatedRadio radio(wifi_path);
-    const core::Board board{*platform, console, storage, clock, control, log, identity,
-                            platform->has_wifi ? &radio : nullptr, image,
+    static native::SystemEntropy entropy;
+    static native::SetupSockets setup_ap(static_cast<std::uint16_t>(opt.softap_port),
+                                         static_cast<std::uint16_t>(opt.http_port));
+    if (platform->has_wifi && !setup_ap.reserve()) {
+        std::fprintf(stderr, "cannot bind the SoftAP ports on 127.0.0.1\n");
+        return 1;
+    }
+    const core::Board board{*platform, console, storage, clock, control, log, identity, entropy,
+                            platform->has_wifi ? &radio : nullptr,
+                            platform->has_wifi ? &setup_ap : nullptr, image,
                             opt.listen_timeout_s >= 0
                                 ? static_cast<std::uint32_t>(opt.listen_timeout_s) * 1000u
                                 : platform->listen_timeout_ms};
@@ -124,11 +142,19 @@ int main(int argc, char** argv) {
                 "\"device_id\":\"",
                 console_path, console.slave_path(), platform->name);
     for (std::uint8_t b : identity.device_id) std::printf("%02x", b);
-    std::printf("\",\"pid\":%d}\n", static_cast<int>(getpid()));
+    std::printf("\",\"pid\":%d", static_cast<int>(getpid()));
+    if (platform->has_wifi)
+        std::printf(",\"softap\":{\"tcp\":%u,\"http\":%u}", setup_ap.simple_port(),
+                    setup_ap.http_port());
+    std::printf("}\n");
     std::fflush(stdout);
 
     while (!g_stop) {
-        console.wait(10);  // the 10 ms bound keeps timeouts (listen timeout) ticking
+        // The 10 ms bound keeps timers (listen timeout, joins, idle connections) ticking.
+        pollfd fds[2 + 2 + native::SetupSockets::kConnections];
+        std::size_t n = console.watch(fds, 2);
+        n += setup_ap.watch(fds + n, sizeof fds / sizeof fds[0] - n);
+        poll(fds, n, 10);
         console.service();
         if (console.take_line_coding_event()) {
             // Device OS acts on the CDC line coding: 28800 enters listening mode,
@@ -137,6 +163,7 @@ int main(int argc, char** argv) {
             if (console.bitrate() == 14400) log.event("system", "DFU requested: not available");
         }
         device.step();
+        setup_ap.service();
         hal::BootMode next;
         if (control.take_reset(&next)) device.boot(next);
     }

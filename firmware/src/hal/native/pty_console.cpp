@@ -50,11 +50,13 @@ void PtyConsole::close() {
     master_ = notify_ = -1;
 }
 
-void PtyConsole::wait(int timeout_ms) {
+std::size_t PtyConsole::watch(pollfd* fds, std::size_t max) const {
     // Without a client the master polls as hung up all the time, so only watch it while
     // someone is attached.
-    pollfd fds[2] = {{notify_, POLLIN, 0}, {client_open_ ? master_ : -1, POLLIN, 0}};
-    poll(fds, 2, timeout_ms);
+    std::size_t n = 0;
+    if (n < max) fds[n++] = {notify_, POLLIN, 0};
+    if (client_open_ && n < max) fds[n++] = {master_, POLLIN, 0};
+    return n;
 }
 
 bool PtyConsole::client_attached() {

@@ -5,6 +5,8 @@
 // for the USB events a real device sees: DTR (output is dropped while no client holds the
 // port, and output a client left unread is discarded) and SET_LINE_CODING (the bit rate a
 // client sets, read from the pty's termios).
+#include <poll.h>
+
 #include <cstddef>
 #include <cstdint>
 
@@ -18,8 +20,8 @@ public:
     void close();
     const char* slave_path() const { return slave_; }
 
-    // Sleeps until input, a client opening or closing the port, or the timeout.
-    void wait(int timeout_ms);
+    // The main loop's poll set: input, and a client opening or closing the port.
+    std::size_t watch(pollfd* fds, std::size_t max) const;
     // Called once per loop pass: tracks clients and the line coding they set.
     void service();
     // Bit rate of the last line coding a client set (termios speed); 0 when unknown.

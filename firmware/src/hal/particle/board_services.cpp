@@ -2,6 +2,7 @@
 // before it jumps to 0x08020000, so the clock tree is left as found.
 #include "../stm32f2/board_services.hpp"
 #include "internal_flash_storage.hpp"
+#include "rng_entropy.hpp"
 
 namespace {
 
@@ -26,6 +27,11 @@ hal::Storage& dct_storage() {
 hal::EventLog& event_log() {
     static NoLog log;
     return log;
+}
+
+hal::Entropy& entropy() {
+    static stm32f2::RngEntropy rng;
+    return rng;
 }
 
 }  // namespace board

@@ -1,6 +1,7 @@
 // QEMU netduino2: no RCC model (clock set-up would hang), DCT in a semihosted host file,
 // event log on QEMU's stderr through semihosting.
 #include "../stm32f2/board_services.hpp"
+#include "host_seed_entropy.hpp"
 #include "semihosted_flash.hpp"
 #include "semihosting.hpp"
 
@@ -31,6 +32,11 @@ hal::Storage& dct_storage() {
 hal::EventLog& event_log() {
     static SemihostedLog log;
     return log;
+}
+
+hal::Entropy& entropy() {
+    static qemu::HostSeedEntropy seed;
+    return seed;
 }
 
 }  // namespace board

@@ -5,7 +5,7 @@
 namespace qemu {
 namespace op {
 constexpr std::uint32_t open = 0x01, write0 = 0x04, write = 0x05, read = 0x06, seek = 0x0A,
-                        flen = 0x0C;
+                        flen = 0x0C, clock = 0x10, time = 0x11, elapsed = 0x30;
 }
 
 int semihost(std::uint32_t operation, const void* arg) {
@@ -44,5 +44,16 @@ std::size_t file_length(int handle) {
 }
 
 void write_stderr(const char* text) { semihost(op::write0, text); }
+
+std::uint32_t host_time() { return static_cast<std::uint32_t>(semihost(op::time, nullptr)); }
+
+std::uint32_t host_clock() { return static_cast<std::uint32_t>(semihost(op::clock, nullptr)); }
+
+bool host_elapsed(std::uint64_t* ticks) {
+    std::uint32_t block[2] = {0, 0};  // least significant word first
+    if (semihost(op::elapsed, block) != 0) return false;
+    *ticks = (static_cast<std::uint64_t>(block[1]) << 32) | block[0];
+    return true;
+}
 
 }  // namespace qemu

@@ -1,5 +1,5 @@
 #pragma once
-// ARM semihosting calls into QEMU (run with -semihosting): host files and stderr.
+// ARM semihosting calls into QEMU (run with -semihosting): host files, stderr and clocks.
 #include <cstddef>
 #include <cstdint>
 
@@ -13,6 +13,12 @@ bool read_at(int handle, std::size_t offset, void* dst, std::size_t len);
 bool write_at(int handle, std::size_t offset, const void* src, std::size_t len);
 std::size_t file_length(int handle);
 void write_stderr(const char* text);
+
+// Host clocks: SYS_TIME (epoch seconds), SYS_CLOCK (centiseconds since QEMU started),
+// SYS_ELAPSED (a host tick count, nanoseconds on QEMU; false when unsupported).
+std::uint32_t host_time();
+std::uint32_t host_clock();
+bool host_elapsed(std::uint64_t* ticks);
 
 namespace mode {
 constexpr std::uint32_t read_binary = 1, update_binary = 3, create_binary = 7;  // rb r+b w+b

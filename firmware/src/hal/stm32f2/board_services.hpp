@@ -1,6 +1,7 @@
 #pragma once
 // What differs between the STM32F205 boards: real Particle hardware (hal/particle) and
 // QEMU netduino2 (hal/qemu). Everything else in hal/stm32f2 is shared register-level code.
+#include "hal/entropy.hpp"
 #include "hal/event_log.hpp"
 #include "hal/storage.hpp"
 
@@ -10,5 +11,7 @@ namespace board {
 void init_clocks();
 hal::Storage& dct_storage();
 hal::EventLog& event_log();
+// The RNG peripheral on the boards; a weak host-derived seed on QEMU (no RNG model).
+hal::Entropy& entropy();
 
 }  // namespace board

@@ -40,8 +40,9 @@ int main() {
 
     static stm32f2::ResetControl control;
     static core::Device device(core::Board{platform, console, board::dct_storage(), clock,
-                                           control, board::event_log(), identity, nullptr,
-                                           image, platform.listen_timeout_ms});
+                                           control, board::event_log(), identity,
+                                           board::entropy(), nullptr, nullptr, image,
+                                           platform.listen_timeout_ms});
     device.boot(control.boot_mode());
     for (;;) {
         device.step();
