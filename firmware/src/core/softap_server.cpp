@@ -16,9 +16,10 @@ constexpr char kPreamble[] = "\n\n";
 constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr char kRootRedirect[] = "HTTP/1.1 301\r\nLocation: /index\r\nContent-Length: 0\r\n\r\n";
 // WICED's static /hello page, whose body carries its C string terminator.
-constexpr char kHello[] =
+constexpr char kHelloHead[] =
     "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 14\r\n"
-    "Connection: Keep-Alive\r\nAccess-Control-Allow-Origin: *\r\n\r\nSoft AP Setup";
+    "Access-Control-Allow-Origin: *\r\n";
+constexpr char kHelloBody[] = "Soft AP Setup";  // sent with its NUL
 
 const char* simple_fault(SoftApRequest::Fault f, std::int32_t* code) {
     *code = f == SoftApRequest::Fault::body_too_large ? kTooLarge : kBadRequest;
@@ -29,14 +30,22 @@ const char* simple_fault(SoftApRequest::Fault f, std::int32_t* code) {
     }
 }
 
-const char* http_fault(HttpRequest::Fault f, std::int32_t* code) {
+struct HttpFault {
+    const char* status;
+    const char* error;
+};
+
+HttpFault http_fault(HttpRequest::Fault f, std::int32_t* code) {
     *code = f == HttpRequest::Fault::body_too_large ? kTooLarge : kBadRequest;
     switch (f) {
-        case HttpRequest::Fault::header_too_large: return "431 Request Header Fields Too Large";
-        case HttpRequest::Fault::body_too_large: return "413 Content Too Large";
-        case HttpRequest::Fault::length_required: return "411 Length Required";
-        case HttpRequest::Fault::bad_version: return "505 HTTP Version Not Supported";
-        default: return "400 Bad Request";
+        case HttpRequest::Fault::header_too_large:
+            return {"431 Request Header Fields Too Large", "header too large"};
+        case HttpRequest::Fault::body_too_large: return {"413 Content Too Large", "body too large"};
+        case HttpRequest::Fault::length_required:
+            return {"411 Length Required", "sized bodies only"};
+        case HttpRequest::Fault::bad_version:
+            return {"505 HTTP Version Not Supported", "HTTP/1.0 or 1.1 only"};
+        default: return {"400 Bad Request", "bad request"};
     }
 }
 
@@ -125,8 +134,8 @@ SoftApServer::Step SoftApServer::feed(Session& s) {
         }
         if (s.http.state() == HttpRequest::State::failed) {
             std::int32_t code;
-            const char* status = http_fault(s.http.fault(), &code);
-            fail_http(s, status, code, status + 4);
+            const HttpFault fault = http_fault(s.http.fault(), &code);
+            fail_http(s, fault.status, code, fault.error);
             close(s);
             return Step::done;
         }
@@ -241,7 +250,12 @@ bool SoftApServer::answer_http(Session& s) {
     }
     const char* path = s.http.path();
     if (!std::strcmp(path, "/")) return send(s, kRootRedirect, sizeof kRootRedirect - 1) && keep;
-    if (!std::strcmp(path, "/hello")) return send(s, kHello, sizeof kHello) && keep;  // + NUL
+    if (!std::strcmp(path, "/hello")) {
+        send(s, kHelloHead, sizeof kHelloHead - 1);
+        const char* connection = keep ? "Connection: Keep-Alive\r\n\r\n" : "Connection: close\r\n\r\n";
+        send(s, connection, std::strlen(connection));
+        return send(s, kHelloBody, sizeof kHelloBody) && keep;
+    }
     if (!std::strcmp(path, "/index")) {
         send_page(s, "301 Moved Permanently", "text/plain", nullptr, 0, "/hello");
         return keep;

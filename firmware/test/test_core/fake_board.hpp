@@ -156,6 +156,7 @@ struct Board {
     Radio radio;
     Entropy entropy;
     hal::Identity identity{};
+    hal::SetupListener* setup_ap = nullptr;   // a SoftAP test plugs one in
     core::RunningImage image{};
     const core::PlatformInfo* platform;
 
@@ -169,7 +170,7 @@ struct Board {
     }
     core::Board hal() {
         return core::Board{*platform, console, flash, clock, control, log, identity, entropy,
-                           platform->has_wifi ? &radio : nullptr, nullptr, image,
+                           platform->has_wifi ? &radio : nullptr, setup_ap, image,
                            platform->listen_timeout_ms};
     }
 };
