@@ -17,6 +17,7 @@ import pytest
 
 from console_io import VECTOR_NETWORKS, identity_for, write_identity, write_wifi_env
 from harken.emulate.native import ENV_PROGRAM, NativeDevice, NativeDeviceError, build_native
+from harken.emulate.wifi_env import WifiNetwork
 
 _ALL_DEVICES: list[NativeDevice] = []
 
@@ -54,7 +55,8 @@ def native_device(native_program: Path, tmp_path: Path) -> Iterator[StartDevice]
 
     ``identity`` is a mapping of identity.txt keys (a ``platform`` key is ignored) or the name
     of a vector identity; None lets the program create a random one. ``wifi_env`` is a list of
-    network dicts (``ssid``, ``security`` hex, ``channel``, ``rssi``) or None for no file.
+    :class:`WifiNetwork` or network dicts (``ssid``, ``security`` hex, ``channel``, ``rssi``,
+    optional ``password``, ``join_ms``, ``behaviour``) or None for no file.
     """
     started: list[NativeDevice] = []
     counter = iter(range(1_000_000))
@@ -62,7 +64,7 @@ def native_device(native_program: Path, tmp_path: Path) -> Iterator[StartDevice]
     def start(
         platform: str = "photon",
         identity: Mapping[str, str] | str | None = None,
-        wifi_env: Sequence[Mapping[str, object]] | None = VECTOR_NETWORKS,
+        wifi_env: Sequence[Mapping[str, object] | WifiNetwork] | None = VECTOR_NETWORKS,
         *,
         state: Path | None = None,
         start: bool = True,

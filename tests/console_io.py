@@ -18,6 +18,8 @@ import pytest
 import serial
 
 from harken.emulate.native import NativeDevice
+from harken.emulate.wifi_env import DEFAULT_JOIN_MS, WifiNetwork
+from harken.emulate.wifi_env import write_wifi_env as write_env_file
 
 REPO = Path(__file__).resolve().parent.parent
 VECTORS_PATH = REPO / "protocol" / "serial-console" / "vectors.json"
@@ -52,13 +54,26 @@ def write_identity(state: Path, values: Mapping[str, str]) -> None:
     (state / "identity.txt").write_text(lines, encoding="utf-8")
 
 
-def write_wifi_env(state: Path, networks: Sequence[Mapping[str, object]]) -> None:
-    """Write ``wifi-env.txt``: ``ssid<TAB>security-hex-without-0x<TAB>channel<TAB>rssi``."""
-    lines = []
-    for n in networks:
-        security = str(n["security"]).lower().removeprefix("0x")
-        lines.append(f"{n['ssid']}\t{security}\t{n.get('channel', 1)}\t{n.get('rssi', -50)}\n")
-    (state / "wifi-env.txt").write_text("".join(lines), encoding="utf-8")
+def wifi_network(n: Mapping[str, object] | WifiNetwork) -> WifiNetwork:
+    """A network of the test data (``ssid``, ``security`` as hex text or int, optional
+    ``channel``, ``rssi``, ``password``, ``join_ms``, ``behaviour``) as a :class:`WifiNetwork`."""
+    if isinstance(n, WifiNetwork):
+        return n
+    security = n["security"]
+    return WifiNetwork(
+        ssid=str(n["ssid"]),
+        security=security if isinstance(security, int) else int(str(security), 16),
+        channel=int(n.get("channel", 1)),
+        rssi=int(n.get("rssi", -50)),
+        password=n.get("password"),
+        join_ms=int(n.get("join_ms", DEFAULT_JOIN_MS)),
+        behaviour=str(n.get("behaviour", "ok")),
+    )
+
+
+def write_wifi_env(state: Path, networks: Sequence[Mapping[str, object] | WifiNetwork]) -> None:
+    """Write ``wifi-env.txt`` (harken.emulate.wifi_env's format, replaced atomically)."""
+    write_env_file(state, [wifi_network(n) for n in networks])
 
 
 # --- redaction ---------------------------------------------------------------------------------

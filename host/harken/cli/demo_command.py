@@ -18,15 +18,17 @@ from typing import Any
 from harken.cli.output import emit, fail
 from harken.console.client import ConsoleClient
 from harken.emulate.native import NativeDevice
+from harken.emulate.wifi_env import WifiNetwork, write_wifi_env
 from harken.protocol.platform import PLATFORMS
 from harken.protocol.store import current_sector
 from harken.protocol.wifi_config import decode_wifi_config
 
-DEMO_NETWORKS = (  # ssid, WICED security, channel, rssi
-    ("HomeNet", 0x00400004, 6, -48),
-    ("CafeFree", 0x00000000, 11, -63),
-)
 DEMO_SSID = "HomeNet"
+DEMO_PASSWORD = "demo-passphrase"
+DEMO_NETWORKS = (
+    WifiNetwork(DEMO_SSID, 0x00400004, channel=6, rssi=-48, password=DEMO_PASSWORD),
+    WifiNetwork("CafeFree", 0x00000000, channel=11, rssi=-63),
+)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -45,11 +47,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def write_networks(state: Path) -> None:
     """The simulated radio's neighbourhood (the native device re-reads it on every scan)."""
-    lines = [
-        f"{ssid}\t{security:08x}\t{channel}\t{rssi}"
-        for ssid, security, channel, rssi in DEMO_NETWORKS
-    ]
-    (state / "wifi-env.txt").write_text("\n".join(lines) + "\n")
+    write_wifi_env(state, DEMO_NETWORKS)
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -88,7 +86,7 @@ def demo(state: Path, args: argparse.Namespace) -> int:
             )
             console.set_claim_code(claim_code)
             step("claim       63-character claim code stored")
-            console.configure_wifi(DEMO_SSID, password="demo-passphrase")
+            console.configure_wifi(DEMO_SSID, password=DEMO_PASSWORD)
             step(f"wifi        credentials for {DEMO_SSID} saved; the device left listening mode")
         result.update(device_id=identity.device_id, firmware=version.version)
     sector = current_sector((state / "dct.bin").read_bytes())

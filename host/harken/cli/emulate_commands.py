@@ -10,6 +10,7 @@ from types import FrameType
 
 from harken.cli.output import emit, fail
 from harken.emulate.native import NativeDevice
+from harken.emulate.wifi_env import NETWORK_SPEC_HELP, WifiNetwork, parse_network_spec
 from harken.protocol.platform import PLATFORMS
 
 POLL = 0.2
@@ -30,8 +31,33 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     native.add_argument("--product-id", type=int, metavar="N", help="product id to report")
     native.add_argument("--product-version", type=int, metavar="N", help="product version")
+    native.add_argument(
+        "--network",
+        dest="networks",
+        action="append",
+        type=network_argument,
+        metavar="SPEC",
+        help="a simulated Wi-Fi network (repeat for more; replaces STATE/wifi-env.txt): "
+        + NETWORK_SPEC_HELP.replace("%", "%%")
+        + ". The password is visible in ps: this is a test network.",
+    )
+    native.add_argument(
+        "--softap-port", type=int, metavar="N", help="SoftAP TCP port on 127.0.0.1 (0: any free)"
+    )
+    native.add_argument(
+        "--http-port", type=int, metavar="N", help="SoftAP HTTP port on 127.0.0.1 (0: any free)"
+    )
     native.add_argument("--json", action="store_true", help="print the ready event as JSON")
     native.set_defaults(handler=run_native)
+
+
+def network_argument(text: str) -> WifiNetwork:
+    """``--network SPEC``; errors name the problem without echoing the spec (it may hold a
+    password)."""
+    try:
+        return parse_network_spec(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def run_native(args: argparse.Namespace) -> int:
@@ -42,7 +68,11 @@ def run_native(args: argparse.Namespace) -> int:
         listen_timeout=args.listen_timeout,
         product_id=args.product_id,
         product_version=args.product_version,
+        softap_port=args.softap_port,
+        http_port=args.http_port,
     )
+    if args.networks:
+        device.set_wifi_environment(args.networks)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -52,14 +82,17 @@ def run_native(args: argparse.Namespace) -> int:
     try:
         info = device.start()
         payload = {**info, "state": str(args.state)}
-        emit(
-            args.json,
-            payload,
-            [
-                f"virtual {info.get('platform', args.platform)} {info.get('device_id')} ready: "
-                f"console {info.get('console')} (pty {info.get('pty')}); Ctrl-C to stop"
-            ],
-        )
+        lines = [
+            f"virtual {info.get('platform', args.platform)} {info.get('device_id')} ready: "
+            f"console {info.get('console')} (pty {info.get('pty')}); Ctrl-C to stop"
+        ]
+        if device.softap_tcp_port is not None:
+            lines.append(
+                f"SoftAP (while listening) on 127.0.0.1: TCP port {device.softap_tcp_port}, "
+                f"HTTP port {device.softap_http_port}; e.g. harken softap info --host 127.0.0.1 "
+                f"--port {device.softap_tcp_port}"
+            )
+        emit(args.json, payload, lines)
         while not stop.is_set():
             code = device.wait(POLL)
             if code is not None:

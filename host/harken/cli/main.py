@@ -8,7 +8,13 @@ import sys
 from collections.abc import Sequence
 
 from harken import __version__
-from harken.cli import dct_commands, demo_command, emulate_commands, serial_commands
+from harken.cli import (
+    dct_commands,
+    demo_command,
+    emulate_commands,
+    serial_commands,
+    softap_commands,
+)
 from harken.cli.output import fail
 from harken.errors import HarkenError
 
@@ -24,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-vv)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     serial_commands.add_parser(commands)
+    softap_commands.add_parser(commands)
     dct_commands.add_parser(commands)
     emulate_commands.add_parser(commands)
     demo_command.add_parser(commands)

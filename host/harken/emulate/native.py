@@ -4,11 +4,15 @@ Program contract (``pio run -e native`` → ``.pio/build/native/program``)::
 
     program --platform photon|p1|electron --state DIR [--listen-timeout SECONDS]
             [--product-id N] [--product-version N] [--power-cut-at BYTES]
+            [--softap-port N] [--http-port N]
 
 It keeps ``DIR/identity.txt`` (``key=value`` lines, created unless present) and
-``DIR/dct.bin``, prints one JSON line ``{"event":"ready","console":…,"pty":…,"platform":…,
-"device_id":…,"pid":…}`` on stdout when ready, logs to stderr and exits 0 on SIGTERM/SIGINT.
-``DIR/console`` is a symlink to the pty slave that stays valid while clients come and go.
+``DIR/dct.bin``, reads ``DIR/wifi-env.txt`` (:mod:`harken.emulate.wifi_env`), prints one
+JSON line ``{"event":"ready","console":…,"pty":…,"platform":…,"device_id":…,"pid":…,
+"softap":{"tcp":PORT,"http":PORT}}`` on stdout when ready (no ``softap`` on the Electron),
+logs to stderr and exits 0 on SIGTERM/SIGINT. ``DIR/console`` is a symlink to the pty
+slave that stays valid while clients come and go. The SoftAP listens on 127.0.0.1 (port 0:
+an ephemeral one, the default) while the device is in listening mode.
 """
 
 from __future__ import annotations
@@ -24,11 +28,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from harken.emulate.wifi_env import WifiNetwork, write_wifi_env
 from harken.errors import HarkenError
 from harken.protocol.platform import platform_by_name
 
@@ -144,6 +149,8 @@ class NativeDevice:
         product_id: int | None = None,
         product_version: int | None = None,
         power_cut_at: int | None = None,
+        softap_port: int | None = None,
+        http_port: int | None = None,
         program: str | Path | None = None,
         build: bool | None = None,
         ready_timeout: float = READY_TIMEOUT,
@@ -157,6 +164,9 @@ class NativeDevice:
         if listen_timeout is not None and (listen_timeout < 0 or listen_timeout % 1):
             # The program reads whole seconds (0.5 would silently become 0 = no timeout).
             raise ValueError("listen_timeout must be a whole number of seconds (0 = none)")
+        for name, port in (("softap_port", softap_port), ("http_port", http_port)):
+            if port is not None and not 0 <= port <= 65535:
+                raise ValueError(f"{name} must be 0-65535 (0: an ephemeral port)")
         self.state_dir = Path(state_dir)
         self.platform = platform.lower()
         self.device_id = device_id.lower() if device_id else None
@@ -165,6 +175,10 @@ class NativeDevice:
         self.product_version = product_version
         self.power_cut_at = power_cut_at
         """Passed as ``--power-cut-at`` on the next start; change between restarts."""
+        self.softap_port = softap_port
+        """``--softap-port`` (TCP) on the next start; None: the program's default, 0."""
+        self.http_port = http_port
+        """``--http-port`` on the next start; None: the program's default, 0."""
         self.ready_timeout = ready_timeout
         self.stop_timeout = stop_timeout
         self.extra_args = tuple(extra_args)
@@ -188,6 +202,21 @@ class NativeDevice:
         if "console" not in self._info:
             raise NativeDeviceError("the device has not been started")
         return str(self._info["console"])
+
+    @property
+    def softap_tcp_port(self) -> int | None:
+        """The SoftAP's TCP port on 127.0.0.1 from the ready line (None: no SoftAP)."""
+        return self._softap_port("tcp")
+
+    @property
+    def softap_http_port(self) -> int | None:
+        """The SoftAP's HTTP port on 127.0.0.1 from the ready line (None: no SoftAP)."""
+        return self._softap_port("http")
+
+    def _softap_port(self, kind: str) -> int | None:
+        softap = self._info.get("softap")
+        port = softap.get(kind) if isinstance(softap, dict) else None
+        return port if isinstance(port, int) and not isinstance(port, bool) else None
 
     @property
     def pid(self) -> int | None:
@@ -239,7 +268,16 @@ class NativeDevice:
             args += ["--product-version", str(self.product_version)]
         if self.power_cut_at is not None:
             args += ["--power-cut-at", str(self.power_cut_at)]
+        if self.softap_port is not None:
+            args += ["--softap-port", str(self.softap_port)]
+        if self.http_port is not None:
+            args += ["--http-port", str(self.http_port)]
         return args + list(self.extra_args)
+
+    def set_wifi_environment(self, networks: Iterable[WifiNetwork]) -> Path:
+        """Replace the simulated Wi-Fi neighbourhood (atomically; a running device sees it
+        at its next scan or join)."""
+        return write_wifi_env(self.state_dir, networks)
 
     def start(self) -> dict[str, Any]:
         """Start the program and wait for its ready line; return the ready event."""
