@@ -3,13 +3,23 @@ configuration it was not asked to write; clients may come and go as they please.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 
 import pytest
 
-from console_io import DeviceLog, RawConsole, assert_bytes, enter_listening
+from console_io import (
+    VECTOR_NETWORKS,
+    DeviceLog,
+    RawConsole,
+    assert_bytes,
+    enter_listening,
+    wifi_network,
+)
 from harken.console.client import ConsoleClient
+from harken.emulate.native import NativeDevice
+from harken.emulate.wifi_env import WifiNetwork
 from harken.protocol import console as texts
 from stored_config import (
     SECURITY_SECTION,
@@ -21,7 +31,7 @@ from stored_config import (
 )
 
 SEED = 1_2024
-COMMAND_BYTES = frozenset(b"imwfxsvLcCd\x01\x02")
+COMMAND_BYTES = frozenset(b"imwfxsvLcCdj\x01\x02")
 """Console commands (and YModem packet starts): kept out of the garbage, so that garbage is
 garbage in every state and a spill into command mode cannot legitimately change anything."""
 CODE = "K" * 30 + "k" * 33
@@ -30,6 +40,8 @@ IDENTIFY_ELECTRON = (
     b"Device ID: 3e002a000b51353432383931\r\nIMEI: 352753090034567\r\n"
     b"ICCID: 89340765000025876571\r\nCell Radio Version: 23.60\r\n"
 )
+NO_JOIN_YET = b'{"attempt":0,"state":"idle"}\r\n'
+"""``j`` on a device that has not tried to join a network since it booted."""
 NON_COMMAND = bytes(b for b in range(256) if b not in COMMAND_BYTES)
 PRINTABLE = bytes(b for b in range(0x20, 0x7F) if b not in COMMAND_BYTES)
 
@@ -77,6 +89,7 @@ def test_garbage_in_command_mode_is_ignored_silently(native_device, platform, id
         out += console.read_for(0.2)
         assert_bytes(out, b"", "output for non-command bytes", [CODE])
         console.exchange("i", IDENTIFY_PLAIN if platform == "photon" else IDENTIFY_ELECTRON)
+        console.exchange("j", NO_JOIN_YET)
     assert device.running
     check_same_bytes((device.state_dir / "dct.bin").read_bytes(), before, "dct.bin")
 
@@ -89,6 +102,7 @@ def test_queries_between_garbage_answer_exactly(native_device):
         b"m": b"Your device MAC address is\r\n44:39:c4:aa:bb:cc\r\n",
         b"v": b"system firmware version: 2.3.1+harken.0.1.0\n\r\n",
         b"c": b"Device claimed: no\r\n",
+        b"j": NO_JOIN_YET,  # no credentials, so no join since boot
         b"s": b'{"p":8,"m":[{"s":393216,"l":"m","vc":20,"vv":20,"f":"m","n":"0","v":2302,'
         b'"d":[]}]}\r\n',
     }
@@ -198,15 +212,42 @@ def drive_to(console: RawConsole, step: str) -> None:
     assert reached.endswith(STEPS[step][-1][1] if STEPS[step] else texts.SSID_PROMPT), step
 
 
+EXISTING = WifiNetwork("Existing", 0x00400004, channel=6, rssi=-40, password="existing-pass")
+"""The network of the stored profile: in range, and it takes only the stored password."""
+ENVIRONMENT = [*map(wifi_network, VECTOR_NETWORKS), EXISTING]
+IN_RANGE = {n.ssid for n in ENVIRONMENT}
+
+
+def enter_listening_with_ap(device: NativeDevice) -> None:
+    """The 28800 trick, then wait until the setup AP is up: its SSID is persisted before
+    that, so the stored configuration is settled."""
+    log = DeviceLog(device)
+    enter_listening(device)
+    log.wait_for("[softap] up")
+
+
+def join_report(console: RawConsole) -> dict[str, object]:
+    """The device's ``j`` reply, decoded."""
+    console.send("j")
+    reply = console.read_until(b"}\r\n")
+    assert reply.endswith(b"}\r\n"), f"no complete join report: {reply!r}"
+    return json.loads(reply)
+
+
 @pytest.fixture
 def prepared(native_device):
-    """A Photon with claim code CODE and one stored profile ("Existing"), in listening
-    mode; returns it with its stored configuration."""
-    device = native_device("photon", identity="photon-plain")
+    """A Photon with claim code CODE and one stored profile ("Existing", in range) that it
+    joined, put back into listening mode; returns it with its stored configuration."""
+    device = native_device("photon", identity="photon-plain", wifi_env=ENVIRONMENT)
+    log = DeviceLog(device)
     with ConsoleClient.open(device.console) as client:
         client.set_claim_code(CODE)
         client.configure_wifi("Existing", "wpa2", password="existing-pass")
-    enter_listening(device)
+    log.wait_for("[network] joined")
+    enter_listening_with_ap(device)
+    with RawConsole(device.console) as console:
+        joined = {"attempt": 1, "state": "connected", "ssid": "Existing"}
+        assert join_report(console) == joined
     return device, read_store(device.state_dir)
 
 
@@ -223,10 +264,20 @@ def test_garbage_inside_a_dialogue(prepared, step):
         left = "[listening] exited" in log.lines()
         assert left or ended != "saved", "a saved profile must end listening mode"
         if left:  # also after a failed save whose dry run passed (spec §5.1 step 11)
-            enter_listening(device)
+            # Out of listening mode the device joins its profiles, newest first: a new one
+            # is not in range, but "Existing" is, so it ends up joined and stays out.
+            log.wait_for("[network] joined")
+            enter_listening_with_ap(device)
         console.read_for(0.05)
         console.exchange("i", IDENTIFY_PLAIN, f"identify after garbage at {step}")
+        report = join_report(console)
     after = read_store(device.state_dir)
+    # the latched outcome: the fixture's join, or the one after leaving, which took the
+    # newest stored profile in range ("Existing" unless the garbage stored one of those)
+    stored = [n.ssid.decode("latin-1") for n in after.wifi]
+    joined = next(ssid for ssid in stored if ssid in IN_RANGE)
+    expected = {"attempt": 2 if left else 1, "state": "connected", "ssid": joined}
+    assert report == expected, f"join outcome after garbage at {step}"
     if step == "claim":
         assert_only_changed(before, after, [app_span("claim_code")], "garbage at the C prompt")
         if ended == "claim-set":

@@ -13,6 +13,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from harken.protocol.softap.implicit_rejection import rejection_key, synthetic_message
+
 VECTORS = json.loads(
     (Path(__file__).resolve().parent.parent / "protocol/softap/crypto-vectors.json").read_text()
 )
@@ -80,6 +82,16 @@ def test_password_decrypts(case: dict) -> None:
 @pytest.mark.parametrize("case", VECTORS["decrypt_rejected"], ids=lambda c: c["name"])
 def test_password_is_rejected(case: dict) -> None:
     assert device_plaintext(case["pwd"]) is None
+
+
+@pytest.mark.parametrize("case", VECTORS["decrypt_implicit"], ids=lambda c: c["name"])
+def test_bad_padding_gets_the_synthetic_message(case: dict) -> None:
+    """Badly padded, so the device substitutes the synthetic message; computed here with the
+    host's twin of the firmware's derivation."""
+    assert device_plaintext(case["pwd"]) is None
+    message = synthetic_message(rejection_key(PRIVATE_DER), bytes.fromhex(case["pwd"]))
+    assert message.hex() == case["message_hex"]
+    assert len(message.split(b"\0")[0]) == case["plaintext_len"]
 
 
 def test_eap_tls_key_decrypts_with_its_padding() -> None:

@@ -18,8 +18,9 @@ import time
 import pytest
 import serial
 
-from console_io import RawConsole, enter_listening
+from console_io import DeviceLog, RawConsole, enter_listening
 from harken.console.client import ConsoleClient
+from harken.emulate.native import NativeDevice
 from harken.protocol.store import DATA_END, SECTOR_SIZE
 from stored_config import app_span, check_same_bytes, decode_store
 
@@ -51,19 +52,34 @@ def cut_points() -> list[int]:
     return sorted(points)
 
 
+def enter_listening_with_ap(device: NativeDevice) -> None:
+    """The 28800 trick, then wait until the setup AP is up (its SSID is persisted first)."""
+    log = DeviceLog(device)
+    enter_listening(device)
+    log.wait_for("[softap] up")
+
+
 @pytest.fixture
 def configured(native_device, tmp_path):
     """A Photon with config A (claim code A + a WPA2 profile), stopped; returns the device and
-    the content areas of A, B and C as the device itself writes them."""
+    the content areas of A, B and C as the device itself writes them.
+
+    Saving the first profile re-initialises the Wi-Fi section, setup AP settings included (as
+    WICED does); the next listening mode stores them again. Config A is taken after that, so
+    that entering listening mode on it writes nothing and the only commits are B and C."""
     device = native_device("photon", identity="photon-plain")
+    log = DeviceLog(device)
     with ConsoleClient.open(device.console) as client:
         client.set_claim_code(CODE_A)
         client.configure_wifi("HomeNet", password="power-cut-passphrase")
+    log.wait_for("[network] joined")
+    enter_listening_with_ap(device)
     device.stop()
     image_a = (device.state_dir / "dct.bin").read_bytes()
     contents = [decode_store(image_a).data]
     device.start()
-    enter_listening(device)
+    enter_listening_with_ap(device)
+    check_same_bytes((device.state_dir / "dct.bin").read_bytes(), image_a, "A in listening mode")
     with ConsoleClient.open(device.console) as client:
         for code in CODES[1:]:
             client.set_claim_code(code)

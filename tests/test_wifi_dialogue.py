@@ -30,6 +30,8 @@ from wifi_cases import (
     WEP_KEY,
 )
 
+IN_RANGE = {str(n["ssid"]) for n in ENVIRONMENT}
+
 
 @pytest.fixture
 def photon(native_device):
@@ -65,10 +67,26 @@ def test_configure(photon, ssid, arguments, prompts, security, key):
         assert stored.client_key == KEY_DER
     allowed = [(6704, 7548)] + (ENTERPRISE_WRITES if enterprise else [])
     assert_only_changed(before, stored, allowed, "Wi-Fi save")
-    # Out of listening mode the device joins what it stored; the environment's networks
-    # carry no password here, so the join succeeds.
-    lines = log.wait_for("[network] joined")
-    assert lines[lines.index("[listening] exited") + 1] == "[network] joining"
+    # Out of listening mode the device joins what it stored. A scanned network is in range
+    # and, without a password in the environment, takes any credential; a typed one is not
+    # in range, and a join that fails right after new credentials brings listening mode back.
+    left = ["[softap] down", "[listening] exited", "[network] joining"]
+    if ssid in IN_RANGE:
+        log.wait_for("[network] joined")
+        assert log.lines() == [*left, "[network] joined"]
+        enter_listening(photon)
+        outcome = f'{{"attempt":1,"state":"connected","ssid":"{ssid}"}}'
+    else:
+        log.wait_for("[softap] up")
+        assert log.lines() == [
+            *left,
+            "[network] join failed",
+            "[listening] entered: join failed after new credentials",
+            "[softap] up",
+        ]
+        outcome = f'{{"attempt":1,"state":"failed","ssid":"{ssid}","reason":"network-not-found"}}'
+    with RawConsole(photon.console) as console:
+        console.exchange("j", outcome + "\r\n", "join outcome")
 
 
 def test_password_is_asked_only_when_the_device_prompts(photon):
@@ -277,10 +295,17 @@ def test_incomplete_enterprise_fails_but_still_leaves_listening_mode(photon):
         console.exchange("\n", b"\r\n" + texts.OUTER_IDENTITY_PROMPT)
         console.exchange("\n", b"\r\n" + texts.ROOT_CA_PROMPT)
         console.exchange("\n", b"\r\n" + FAILED)
-    log.wait_for("[listening] exited")
-    # no credentials were stored, so the device is straight back in listening mode
-    assert log.wait_for("[listening] entered: no credentials")[-1].endswith("no credentials")
+    # no credentials were stored, so the device is straight back in listening mode, and
+    # there was nothing to join
+    assert log.wait_for("[softap] up") == [
+        "[softap] down",
+        "[listening] exited",
+        "[listening] entered: no credentials",
+        "[softap] up",
+    ]
     assert read_store(photon.state_dir).wifi == ()
+    with RawConsole(photon.console) as console:
+        console.exchange("j", '{"attempt":0,"state":"idle"}\r\n', "join outcome")
 
 
 def test_failed_personal_save_stays_in_listening_mode(photon):

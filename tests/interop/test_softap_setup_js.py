@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from console_io import DeviceLog
 from harken.emulate.native import NativeDevice
 from harken.emulate.wifi_env import WifiNetwork
 from stored_config import check_claim_code, read_store
@@ -90,6 +91,8 @@ def test_particles_client_sets_up_the_device(native_device, protocol):
     network = stored.wifi[0]
     assert (network.ssid, network.security, network.channel) == (b"HomeNet", 0x00400004, 6)
     assert network.key == PASSWORD.encode(), "the stored passphrase differs from the one sent"
+    # connect-ap made the device join what Particle's client configured
+    DeviceLog(device).wait_for("[network] joined")
 
 
 @pytest.mark.parametrize("protocol", ["tcp", "http"])

@@ -15,12 +15,15 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from harken.protocol.softap.implicit_rejection import rejection_key, synthetic_message
+from softap_vectors import TEST_PRIVATE_KEY_DER_HEX, vector_private_key
 from softap_wire import (
     HOST,
     exchange,
     http_body,
     http_request,
     ports,
+    preload_device_key,
     read_to_close,
     tcp_request,
 )
@@ -228,28 +231,56 @@ def test_garbage_never_stops_the_service_or_touches_the_store(device):
     assert dct(device) == before
 
 
-def test_no_padding_oracle(device):
-    """Every undecryptable passphrase gets the bytes of a rejected passphrase (§7)."""
-    key = public_key(device)
-    good = bytearray(key.encrypt(PASSWORD.encode(), padding.PKCS1v15()))
-    corrupted = bytes(good[:100]) + bytes([good[100] ^ 0x55]) + bytes(good[101:])
-    ciphertexts = {
-        "corrupted": corrupted.hex(),
-        "truncated": good.hex()[:200],
-        "non-hex": "zz" * 128,
-        "over the modulus": "ff" * 128,
-        "valid, 3 characters": key.encrypt(b"abc", padding.PKCS1v15()).hex(),
-        "valid, 70 characters": key.encrypt(b"a" * 70, padding.PKCS1v15()).hex(),
-    }
-    before = dct(device)
+def padded_block(rng: random.Random) -> bytes:
+    """A random well-padded PKCS#1 v1.5 type-2 block: 00 02, >= 8 non-zero bytes, 00, M."""
+    padding_len = rng.randrange(8, 120)
+    padding_bytes = bytes(rng.randrange(1, 256) for _ in range(padding_len))
+    message = bytes(rng.randrange(256) for _ in range(125 - padding_len))
+    return b"\x00\x02" + padding_bytes + b"\x00" + message
+
+
+def test_no_padding_oracle(native_device, tmp_path):
+    """protocol/softap.md §7: the reply to a ciphertext depends only on the plaintext the
+    device recovers — the real one, or for bad padding the synthetic one — never on whether
+    the padding was good. With the test key the host predicts every reply exactly."""
+    state = tmp_path / "test-key"
+    preload_device_key(state, bytes.fromhex(TEST_PRIVATE_KEY_DER_HEX))
+    device = native_device("photon", identity="photon-plain", wifi_env=NETWORKS, state=state)
+    numbers = vector_private_key().private_numbers()
+    n, d, e = numbers.public_numbers.n, numbers.d, numbers.public_numbers.e
+    synthetic_key = rejection_key(bytes.fromhex(TEST_PRIVATE_KEY_DER_HEX))
+    rng = random.Random(20261126)
+    cases: list[tuple[str, bytes, bytes]] = []  # (kind, ciphertext, plaintext the device uses)
+    while len(cases) < 60:
+        if len(cases) % 2:
+            block = padded_block(rng)
+            ciphertext = pow(int.from_bytes(block, "big"), e, n).to_bytes(128, "big")
+            cases.append(("good padding", ciphertext, block[block.index(0, 2) + 1 :]))
+        else:
+            value = rng.randrange(n)
+            block = pow(value, d, n).to_bytes(128, "big")
+            zero = block.find(0, 2)
+            if block[:2] == b"\x00\x02" and zero >= 10:
+                continue  # happens to be well padded
+            ciphertext = value.to_bytes(128, "big")
+            cases.append(("bad padding", ciphertext, synthetic_message(synthetic_key, ciphertext)))
     by = ports(device)
-    for pwd in ciphertexts.values():
-        body = json.dumps({"idx": 0, "ssid": "HomeNet", "sec": 4194310, "ch": 6, "pwd": pwd})
-        assert exchange(by["tcp"], tcp_request("configure-ap", body)) == b'\n\n{"r":-4}'
-        assert http_body(exchange(by["http"], http_request("POST", "/configure-ap", body))) == (
-            b'{"r":-4}'
-        )
-    assert dct(device) == before
+    outcomes = {"good padding": set(), "bad padding": set()}
+    for kind, ciphertext, plaintext in cases:
+        password = plaintext.split(b"\0")[0]
+        expected = b'\n\n{"r":0}' if 8 <= len(password) <= 64 else b'\n\n{"r":-4}'
+        body = json.dumps({"idx": 0, "ssid": "HomeNet", "sec": 4194310, "pwd": ciphertext.hex()})
+        assert exchange(by["tcp"], tcp_request("configure-ap", body)) == expected, kind
+        outcomes[kind].add(expected)
+    # both kinds of ciphertext met both replies: neither reply marks the padding
+    assert (
+        outcomes["good padding"]
+        == outcomes["bad padding"]
+        == {
+            b'\n\n{"r":0}',
+            b'\n\n{"r":-4}',
+        }
+    )
 
 
 def test_secrets_stay_out_of_the_log(device):

@@ -14,6 +14,10 @@ namespace core {
 class DeviceKey {
 public:
     static constexpr std::size_t kPublicKeyReplySize = 294;   // 162 B SPKI DER + 132 zero bytes
+    // Badly padded ciphertexts a device decrypts (implicitly rejected) before it stops
+    // decrypting until restart: a host with the right key never sends one, and a
+    // Bleichenbacher-style probe needs many thousands.
+    static constexpr std::uint32_t kPaddingFailureBudget = 64;
 
     DeviceKey(ConfigStore& store, hal::Entropy& entropy) : store_(store), entropy_(entropy) {}
 
@@ -30,8 +34,10 @@ public:
 
     // `pwd` (§7.3): exactly 256 hex digits of PKCS#1 v1.5 ciphertext. Returns the plaintext
     // length up to its first NUL (plaintext copied to `out` and NUL-terminated), or a
-    // negative value. Every failure (bad length or digits, no key, entropy, padding, `out`
-    // too small) returns the same value, so that failures cannot be told apart.
+    // negative value. Bad padding is not a failure: it yields a synthetic plaintext
+    // (implicit_rejection.hpp), until kPaddingFailureBudget of them since boot; after that,
+    // and for every other failure (bad length or digits, no key, entropy, `out` too small),
+    // the same negative value.
     int decrypt_hex(const char* hex, std::size_t hex_len, std::uint8_t* out, std::size_t out_max);
 
     // `ek` + `key` (§7.4): RSA-decrypt `ek` to 32 bytes (AES-128 key || IV), then
@@ -49,6 +55,7 @@ private:
 
     ConfigStore& store_;
     hal::Entropy& entropy_;
+    std::uint32_t padding_failures_ = 0;   // since boot
 };
 
 }  // namespace core

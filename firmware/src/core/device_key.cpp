@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/dct_layout.hpp"
+#include "core/implicit_rejection.hpp"
 #include "core/mbedtls_arena.hpp"
 #include "core/rsa_key_der.hpp"
 #include "core/seeded_drbg.hpp"
@@ -105,15 +106,32 @@ int DeviceKey::rsa_decrypt(const char* hex, std::size_t hex_len, std::uint8_t pl
                            std::size_t* plain_len) {
     std::uint8_t cipher[kCiphertextSize];
     if (!hex || hex_len != 2 * kCiphertextSize || !decode_hex(hex, kCiphertextSize, cipher))
-        return kFailed;
+        return kFailed;  // the form of the input is public: no secret in refusing it
+    if (padding_failures_ >= kPaddingFailureBudget) return kFailed;
     RsaKey key;
     if (!read_private_key_der(stored_private_key(), dct::app::kDevicePrivateKeySize, &key.ctx))
         return kFailed;
     SeededDrbg drbg(entropy_);  // blinding: the private operation never runs unblinded
     if (!drbg.seed("harken rsa blinding")) return kFailed;
-    const int ret = mbedtls_rsa_pkcs1_decrypt(&key.ctx, SeededDrbg::random, drbg.context(),
-                                              MBEDTLS_RSA_PRIVATE, plain_len, cipher, plain,
-                                              kCiphertextSize);
+    // The synthetic message is computed every time, so both outcomes cost the same.
+    std::uint8_t rejection_key[kRejectionKeySize];
+    std::uint8_t synthetic[kCiphertextSize];
+    derive_rejection_key(stored_private_key(), kPrivateKeyDerSize, rejection_key);
+    const std::size_t synthetic_len =
+        synthetic_message(rejection_key, cipher, sizeof cipher, synthetic);
+    mbedtls_platform_zeroize(rejection_key, sizeof rejection_key);
+    int ret = mbedtls_rsa_pkcs1_decrypt(&key.ctx, SeededDrbg::random, drbg.context(),
+                                        MBEDTLS_RSA_PRIVATE, plain_len, cipher, plain,
+                                        kCiphertextSize);
+    if (ret == MBEDTLS_ERR_RSA_INVALID_PADDING) {
+        // Implicit rejection (implicit_rejection.hpp); and a device that sees many of them
+        // is being probed, so it stops decrypting until it restarts.
+        ++padding_failures_;
+        std::memcpy(plain, synthetic, synthetic_len);
+        *plain_len = synthetic_len;
+        ret = 0;
+    }
+    mbedtls_platform_zeroize(synthetic, sizeof synthetic);
     return ret == 0 ? 0 : kFailed;
 }
 

@@ -10,7 +10,7 @@ namespace {
 constexpr char kDefaultPrefix[] = "Photon";   // P1s advertise it too
 constexpr char kCodeAlphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // no 0, 1, I, O
 constexpr std::size_t kMaxPrefix = 25;
-constexpr std::uint8_t kSoftApChannel = 11;
+constexpr std::uint8_t kSetupApChannel = 11;  // what Device OS advertises on
 
 }  // namespace
 
@@ -52,7 +52,7 @@ bool DeviceConfig::setup_ssid(std::uint32_t random, char out[33]) {
     std::uint8_t ap[kSoftApSettingsSize] = {};
     ap[kSoftApSsidLen] = static_cast<std::uint8_t>(n);
     std::memcpy(ap + kSoftApSsid, out, n);
-    ap[kSoftApChannel] = kSoftApChannel;
+    ap[kSoftApChannel] = kSetupApChannel;
     put_le32(ap + kSoftApValid, 1);
     if (std::memcmp(wifi(kSoftApSettings), ap, sizeof ap) != 0)
         staged = staged && write_wifi(kSoftApSettings, ap, sizeof ap);

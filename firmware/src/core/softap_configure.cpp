@@ -1,6 +1,6 @@
 // configure-ap (softap-protocol.md §5.4): decrypt, convert and store one Wi-Fi profile.
-// Every failure to decrypt gets the reply of a rejected passphrase (-4), so the reply does
-// not tell a padding failure from a wrong-length password (see protocol/softap.md).
+// A ciphertext of the wrong form gets the reply of a rejected passphrase (-4); bad padding
+// never fails here at all (DeviceKey rejects it implicitly; protocol/softap.md §7).
 #include <cstring>
 
 #include "core/flat_json.hpp"

@@ -85,7 +85,7 @@ struct ProvisionedDevice {
 int failure_value() {
     ProvisionedDevice device;
     std::uint8_t out[200];
-    return device.decrypt(std::string(256, '0'), out, sizeof out);
+    return device.decrypt(std::string(256, 'z'), out, sizeof out);  // not hex
 }
 
 // The generated key, read back with mbedTLS's ASN.1 parser on its own: widths and values.
@@ -171,6 +171,34 @@ TEST(DeviceKeyVectors, RejectedPasswordsAllFailAlike) {
     }
     std::uint8_t out[200];
     EXPECT_EQ(device.key.decrypt_hex(nullptr, 256, out, sizeof out), failed);
+}
+
+// Badly padded ciphertexts decrypt to the synthetic message of crypto-vectors.json.
+TEST(DeviceKeyVectors, BadPaddingIsRejectedImplicitly) {
+    ProvisionedDevice device;
+    for (const auto& c : vectors()["decrypt_implicit"]) {
+        SCOPED_TRACE(c["name"].get<std::string>());
+        const auto message = from_hex(c["message_hex"]);
+        const std::size_t len = c["plaintext_len"];
+        std::uint8_t out[200];
+        ASSERT_EQ(device.decrypt(c["pwd"], out, sizeof out), static_cast<int>(len));
+        EXPECT_EQ(std::vector<std::uint8_t>(out, out + len),
+                  std::vector<std::uint8_t>(message.begin(), message.begin() + len));
+        EXPECT_EQ(out[len], 0);
+    }
+}
+
+// A device that keeps receiving badly padded ciphertexts is being probed: after the budget
+// it decrypts nothing, not even a good ciphertext, until it restarts.
+TEST(DeviceKeyVectors, ProbingExhaustsTheDecryptionBudget) {
+    ProvisionedDevice device;
+    const std::string bad = vectors()["decrypt_implicit"][0]["pwd"];
+    const std::string good = vectors()["decrypt"][0]["pwd"];
+    std::uint8_t out[200];
+    for (std::uint32_t i = 0; i < core::DeviceKey::kPaddingFailureBudget; ++i)
+        ASSERT_GE(device.decrypt(bad, out, sizeof out), 0);
+    EXPECT_EQ(device.decrypt(bad, out, sizeof out), failure_value());
+    EXPECT_EQ(device.decrypt(good, out, sizeof out), failure_value());
 }
 
 TEST(DeviceKeyVectors, PasswordNeedsRoomForItsNul) {

@@ -211,6 +211,15 @@ TEST(SoftApServer, TheSetupSsidIsGeneratedOnceAndPersisted) {
     ASSERT_EQ(ssid.size(), std::string("Photon-").size() + 6);
     EXPECT_EQ(ssid.rfind("Photon-", 0), 0u);
     for (char c : ssid.substr(7)) EXPECT_NE(std::string("23456789ABCDEFGHJKLMNPQRSTUVWXYZ").find(c), std::string::npos);
+    // WICED's soft-AP record carries the same SSID, open, on channel 11, marked valid.
+    core::ConfigStore store(rig.board.flash);
+    ASSERT_TRUE(store.load());
+    const std::uint8_t* ap = store.image() + dct::kWifiSection + dct::wifi::kSoftApSettings;
+    EXPECT_EQ(ap[dct::wifi::kSoftApSsidLen], ssid.size());
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(ap + dct::wifi::kSoftApSsid), ssid.size()),
+              ssid);
+    EXPECT_EQ(ap[dct::wifi::kSoftApChannel], 11);
+    EXPECT_EQ(ap[dct::wifi::kSoftApValid], 1);
     rig.board.entropy.state += 12345;  // a different draw would give a different code
     core::Device again(rig.board.hal());
     again.boot(hal::BootMode::normal);
