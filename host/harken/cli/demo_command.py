@@ -1,9 +1,11 @@
-"""``harken demo``: the serial set-up flow end to end on a native virtual device.
+"""``harken demo``: setting up a native virtual device end to end, over USB serial and SoftAP.
 
 Starts a virtual device with a small simulated Wi-Fi neighbourhood, then does what a person
-setting up a dev kit over USB does: identify it, read its MAC and modules, give it a claim
-code and Wi-Fi credentials — and finally reads the device's stored configuration back to
-prove the credentials landed. Exit status 0 only if every step checked out.
+setting up a dev kit does: over USB serial, identify it and read its MAC and modules; over
+its setup AP, give it a claim code and Wi-Fi credentials with the passphrase encrypted to
+its key — first a wrong passphrase, which the device reports as such without a restart,
+then the right one, which it joins. Finally the device's stored configuration is read back
+to prove the credentials landed. Exit status 0 only if every step checked out.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from harken.emulate.wifi_env import WifiNetwork, write_wifi_env
 from harken.protocol.platform import PLATFORMS
 from harken.protocol.store import current_sector
 from harken.protocol.wifi_config import decode_wifi_config
+from harken.softap.client import SoftApClient
+from harken.softap.setup_flow import SetupRequest, run_setup
 
 DEMO_SSID = "HomeNet"
 DEMO_PASSWORD = "demo-passphrase"
@@ -33,7 +37,9 @@ DEMO_NETWORKS = (
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     """Register ``demo``."""
-    demo = commands.add_parser("demo", help="set up a virtual device over serial, end to end")
+    demo = commands.add_parser(
+        "demo", help="set up a virtual device over serial and SoftAP, end to end"
+    )
     demo.add_argument(
         "--platform",
         choices=[p.name for p in PLATFORMS if p.has_wifi],  # the demo sets up Wi-Fi
@@ -81,13 +87,23 @@ def demo(state: Path, args: argparse.Namespace) -> int:
                 f"{m.function_name} #{m.index} v{m.version}" for m in describe.modules
             )
             step(f"inspect     platform {describe.platform_id}: {modules}")
-            claim_code = "".join(
-                secrets.choice(string.ascii_letters + string.digits) for _ in range(63)
-            )
-            console.set_claim_code(claim_code)
-            step("claim       63-character claim code stored")
-            console.configure_wifi(DEMO_SSID, password=DEMO_PASSWORD)
-            step(f"wifi        credentials for {DEMO_SSID} saved; the device left listening mode")
+        claim_code = "".join(
+            secrets.choice(string.ascii_letters + string.digits) for _ in range(63)
+        )
+        softap = SoftApClient("127.0.0.1", device.softap_tcp_port)
+        step(f"softap      setup AP on 127.0.0.1:{device.softap_tcp_port}")
+        wrong = run_setup(
+            softap,
+            SetupRequest(DEMO_SSID, password="not-the-passphrase", claim_code=claim_code),
+            progress=step,
+        )
+        step(f"outcome     {wrong.message}")
+        if wrong.joined is not False or wrong.reason != "wrong-password":
+            return fail("the device did not report the wrong passphrase")
+        right = run_setup(softap, SetupRequest(DEMO_SSID, password=DEMO_PASSWORD), progress=step)
+        step(f"outcome     {right.message}")
+        if not right.joined:
+            return fail(f"the device did not join {DEMO_SSID}: {right.message}")
         result.update(device_id=identity.device_id, firmware=version.version)
     sector = current_sector((state / "dct.bin").read_bytes())
     if sector is None:
