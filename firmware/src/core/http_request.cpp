@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/request_body.hpp"
+
 namespace core {
 namespace {
 
@@ -67,15 +69,8 @@ std::size_t HttpRequest::feed(const std::uint8_t* data, std::size_t len) {
     while (used < len && state_ != State::complete && state_ != State::failed) {
         if (state_ == State::body) {
             if (!body_) break;
-            std::size_t n = length_ - received_;
-            if (n > len - used) n = len - used;
-            std::memcpy(body_ + received_, data + used, n);
-            received_ += n;
-            used += n;
-            if (received_ == length_) {
-                body_[length_] = 0;
-                state_ = State::complete;
-            }
+            used += receive_body(body_, length_, &received_, data + used, len - used);
+            if (received_ == length_) state_ = State::complete;
             continue;
         }
         const char c = static_cast<char>(data[used++]);

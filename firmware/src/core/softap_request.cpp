@@ -1,5 +1,7 @@
 #include "core/softap_request.hpp"
 
+#include "core/request_body.hpp"
+
 namespace core {
 
 void SoftApRequest::reset() {
@@ -16,15 +18,8 @@ std::size_t SoftApRequest::feed(const std::uint8_t* data, std::size_t len) {
     while (used < len && state_ != State::complete && state_ != State::failed) {
         if (state_ == State::body) {  // the bulk of a request: copy, not byte by byte
             if (!body_) break;
-            std::size_t n = length_ - received_;
-            if (n > len - used) n = len - used;
-            for (std::size_t i = 0; i < n; ++i) body_[received_ + i] = data[used + i];
-            received_ += n;
-            used += n;
-            if (received_ == length_) {
-                body_[length_] = 0;
-                state_ = State::complete;
-            }
+            used += receive_body(body_, length_, &received_, data + used, len - used);
+            if (received_ == length_) state_ = State::complete;
             continue;
         }
         take(data[used++]);

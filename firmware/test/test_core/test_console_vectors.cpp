@@ -8,22 +8,15 @@
 
 #include "core/le_bytes.hpp"
 #include "fake_board.hpp"
+#include "vector_file.hpp"
 
 using nlohmann::json;
 
+using golden::from_hex;
+
 namespace {
 
-json load_vectors() {
-    std::ifstream in("protocol/serial-console/vectors.json");  // pio runs tests at the root
-    return json::parse(in);
-}
-
-std::vector<std::uint8_t> from_hex(const std::string& hex) {
-    std::vector<std::uint8_t> out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        out.push_back(static_cast<std::uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-    return out;
-}
+json load_vectors() { return golden::load("protocol/serial-console/vectors.json"); }
 
 void set_identity(fake::Board& b, const json& id) {
     const auto device = from_hex(id["device_id"].get<std::string>());

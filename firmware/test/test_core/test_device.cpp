@@ -17,6 +17,16 @@ void listening_electron(core::Device& d) {
     d.start_listening(core::ListenReason::host_request);
 }
 
+// The `w` dialogue for the visible WPA2 network "HomeNet"; it ends listening mode.
+void save_home_net(fake::Board& b, core::Device& d) {
+    b.console.send("w");
+    d.step();
+    b.console.send("HomeNet\n");
+    d.step();
+    b.console.send("longpassword\n");
+    d.step();
+}
+
 fake::Board electron_with_sim() {
     fake::Board b("electron");
     std::snprintf(b.identity.iccid, sizeof b.identity.iccid, "89340765000025876571");
@@ -65,12 +75,7 @@ TEST(ListeningMode, SavedCredentialsEndItAndLaterBytesAreNotCommands) {
     b.radio.add("HomeNet", core::wiced::kWpa2 | core::wiced::kAes);
     core::Device d(b.hal());
     d.boot(hal::BootMode::normal);
-    b.console.send("w");
-    d.step();
-    b.console.send("HomeNet\n");
-    d.step();
-    b.console.send("longpassword\n");
-    d.step();
+    save_home_net(b, d);
     EXPECT_FALSE(d.listening());
     b.console.take();
     b.console.send("c");
@@ -91,12 +96,7 @@ TEST(ListeningMode, FailedJoinAfterNewCredentialsListensAgain) {
     b.radio.join_result = hal::JoinProgress::wrong_password;
     core::Device d(b.hal());
     d.boot(hal::BootMode::normal);
-    b.console.send("w");
-    d.step();
-    b.console.send("HomeNet\n");
-    d.step();
-    b.console.send("longpassword\n");
-    d.step();
+    save_home_net(b, d);
     d.step();
     EXPECT_TRUE(d.listening());
     EXPECT_TRUE(logged(b.log, "listening: entered: join failed after new credentials"));
@@ -114,12 +114,7 @@ TEST(ListeningMode, FailedJoinOfOldCredentialsIsRetried) {
     b.radio.add("HomeNet", core::wiced::kWpa2 | core::wiced::kAes);
     core::Device d(b.hal());
     d.boot(hal::BootMode::normal);
-    b.console.send("w");
-    d.step();
-    b.console.send("HomeNet\n");
-    d.step();
-    b.console.send("longpassword\n");
-    d.step();
+    save_home_net(b, d);
     d.step();
     b.radio.join_result = hal::JoinProgress::network_not_found;
     d.boot(hal::BootMode::normal);  // a restart joins the stored profile at once

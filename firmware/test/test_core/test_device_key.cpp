@@ -13,8 +13,11 @@
 #include "fake_board.hpp"
 #include "mbedtls/asn1.h"
 #include "mbedtls/rsa.h"
+#include "vector_file.hpp"
 
 using nlohmann::json;
+
+using golden::from_hex;
 
 namespace {
 
@@ -23,18 +26,8 @@ constexpr std::size_t kPublicAt = dct::kAppSection + dct::app::kDevicePublicKey;
 constexpr std::size_t kDerSize = 611, kSpkiSize = 162;
 
 const json& vectors() {
-    static const json v = [] {
-        std::ifstream in("protocol/softap/crypto-vectors.json");  // pio runs tests at the root
-        return json::parse(in);
-    }();
+    static const json v = golden::load("protocol/softap/crypto-vectors.json");
     return v;
-}
-
-std::vector<std::uint8_t> from_hex(const std::string& hex) {
-    std::vector<std::uint8_t> out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        out.push_back(static_cast<std::uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-    return out;
 }
 
 std::string upper_hex(const std::uint8_t* p, std::size_t n) {

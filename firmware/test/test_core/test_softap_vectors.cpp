@@ -8,22 +8,13 @@
 
 #include "fake_board.hpp"
 #include "fake_setup_listener.hpp"
+#include "vector_file.hpp"
 
 using nlohmann::json;
 
+using golden::from_hex;
+
 namespace {
-
-json load(const char* path) {
-    std::ifstream in(path);  // pio runs tests at the repository root
-    return json::parse(in);
-}
-
-std::vector<std::uint8_t> from_hex(const std::string& hex) {
-    std::vector<std::uint8_t> out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        out.push_back(static_cast<std::uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-    return out;
-}
 
 // The vectors' strings carry one byte per character (U+0000..U+00FF); JSON gives UTF-8.
 std::string bytes_of(const std::string& utf8) {
@@ -75,8 +66,8 @@ struct SoftApDevice {
 }  // namespace
 
 TEST(SoftApVectors, EveryExchangeAndTheStoredResult) {
-    const json vectors = load("protocol/softap/vectors.json");
-    const json crypto = load("protocol/softap/crypto-vectors.json");
+    const json vectors = golden::load("protocol/softap/vectors.json");
+    const json crypto = golden::load("protocol/softap/crypto-vectors.json");
     SoftApDevice dev(vectors, crypto);
     core::Device d(dev.board.hal());
     d.boot(hal::BootMode::normal);

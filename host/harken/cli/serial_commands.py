@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from harken.cli.output import emit
+from harken.cli.pem_files import read_pem
 from harken.console.client import ConsoleClient
 from harken.console.errors import ConsoleTimeout
 from harken.console.wifi_dialog import CIPHER_CHOICES, EAP_TYPE_CHOICES, SECURITY_CHOICES
@@ -287,15 +288,6 @@ def run_claimed(args: argparse.Namespace) -> int:
     return _with_client(args, action)
 
 
-def _read_pem(path: Path | None) -> str | None:
-    if path is None:
-        return None
-    try:
-        return path.read_text(encoding="ascii")
-    except UnicodeDecodeError:
-        raise ValueError(f"{path} is not an ASCII PEM file") from None
-
-
 def run_wifi(args: argparse.Namespace) -> int:
     password = args.password
     if password == "-":
@@ -305,9 +297,9 @@ def run_wifi(args: argparse.Namespace) -> int:
         def password() -> str:
             return getpass.getpass("Wi-Fi password: ")
 
-    client_cert = _read_pem(args.client_cert)
-    private_key = _read_pem(args.private_key)
-    root_ca = _read_pem(args.root_ca)
+    client_cert = read_pem(args.client_cert)
+    private_key = read_pem(args.private_key)
+    root_ca = read_pem(args.root_ca)
 
     def action(client: ConsoleClient) -> int:
         result = client.configure_wifi(

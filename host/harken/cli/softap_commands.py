@@ -16,6 +16,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 
 from harken.cli.output import emit, fail
+from harken.cli.pem_files import read_pem
 from harken.protocol.softap.security import SECURITY_VALUES, security_label, security_value
 from harken.softap.client import DEFAULT_HOST, DEFAULT_TIMEOUT, SoftApClient
 from harken.softap.errors import NoReply, Rejected, is_unknown_command
@@ -159,15 +160,6 @@ def _password_source(args: argparse.Namespace) -> PasswordSource:
     return ask
 
 
-def _read_pem(path: Path | None) -> str | None:
-    if path is None:
-        return None
-    try:
-        return path.read_text(encoding="ascii")
-    except UnicodeDecodeError:
-        raise ValueError(f"{path} is not an ASCII PEM file") from None
-
-
 def _enterprise(args: argparse.Namespace) -> Enterprise | None:
     values = (args.eap_type, args.username, args.client_cert, args.private_key, args.root_ca)
     if all(v is None for v in values) and args.outer_identity is None:
@@ -176,9 +168,9 @@ def _enterprise(args: argparse.Namespace) -> Enterprise | None:
         eap_type=args.eap_type,
         inner_identity=args.username,
         outer_identity=args.outer_identity,
-        ca_pem=_read_pem(args.root_ca),
-        client_cert_pem=_read_pem(args.client_cert),
-        private_key_pem=_read_pem(args.private_key),
+        ca_pem=read_pem(args.root_ca),
+        client_cert_pem=read_pem(args.client_cert),
+        private_key_pem=read_pem(args.private_key),
     )
 
 
