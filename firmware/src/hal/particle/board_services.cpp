@@ -1,6 +1,10 @@
 // Photon, P1, Electron. The Particle bootloader has already started the HSE/PLL at 120 MHz
 // before it jumps to 0x08020000, so the clock tree is left as found.
 #include "../stm32f2/board_services.hpp"
+
+#include <cstring>
+
+#include "../stm32f2/registers.hpp"
 #include "internal_flash_storage.hpp"
 #include "rng_entropy.hpp"
 
@@ -33,5 +37,13 @@ hal::Entropy& entropy() {
     static stm32f2::RngEntropy rng;
     return rng;
 }
+
+void read_device_id(std::uint8_t* out) {
+    std::memcpy(out, reinterpret_cast<const void*>(stm32f2::kUid), 12);
+}
+
+hal::SetupListener* setup_ap() { return nullptr; }
+void start_channels() {}
+void poll(core::Device&) {}
 
 }  // namespace board

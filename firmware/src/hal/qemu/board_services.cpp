@@ -1,6 +1,14 @@
 // QEMU netduino2: no RCC model (clock set-up would hang), DCT in a semihosted host file,
-// event log on QEMU's stderr through semihosting.
+// event log on QEMU's stderr through semihosting, identity and seed from the command line,
+// the setup AP over the USART2 bridge and the bench over the USART3 fixture channel.
 #include "../stm32f2/board_services.hpp"
+
+#include <cstring>
+
+#include "../stm32f2/usart_port.hpp"
+#include "boot_arguments.hpp"
+#include "bridge_listener.hpp"
+#include "fixture_channel.hpp"
 #include "host_seed_entropy.hpp"
 #include "semihosted_flash.hpp"
 #include "semihosting.hpp"
@@ -18,14 +26,41 @@ public:
     }
 };
 
+stm32f2::UsartPort& usart3() {
+    static stm32f2::UsartPort port(stm32f2::USART3, stm32f2::kUsart3Irq, stm32f2::kRccApb1enr,
+                                   18);
+    return port;
+}
+
+qemu::FixtureChannel& fixture() {
+    static qemu::FixtureChannel channel(usart3());
+    return channel;
+}
+
+// Device OS acts on the USB CDC line coding; here the host runner watches the console's pty
+// and reports the rate a client set.
+class LineCodingEvents final : public qemu::FixtureEvents {
+public:
+    explicit LineCodingEvents(core::Device& device) : device_(device) {}
+    void bit_rate_set(std::uint32_t rate) override {
+        if (rate == 28800) device_.start_listening(core::ListenReason::host_request);
+        if (rate == 14400) board::event_log().event("system", "DFU requested: not available");
+    }
+
+private:
+    core::Device& device_;
+};
+
 }  // namespace
+
+extern "C" void USART3_IRQHandler() { usart3().on_interrupt(); }
 
 namespace board {
 
 void init_clocks() {}
 
 hal::Storage& dct_storage() {
-    static qemu::SemihostedFlash flash;
+    static qemu::SemihostedFlash flash(qemu::boot_arguments().dct_path);
     return flash;
 }
 
@@ -35,8 +70,27 @@ hal::EventLog& event_log() {
 }
 
 hal::Entropy& entropy() {
-    static qemu::HostSeedEntropy seed;
+    const qemu::BootArguments& args = qemu::boot_arguments();
+    static qemu::HostSeedEntropy seed(args.seed, args.seed_len, args.device_id);
     return seed;
+}
+
+void read_device_id(std::uint8_t* out) {
+    std::memcpy(out, qemu::boot_arguments().device_id, sizeof qemu::BootArguments{}.device_id);
+}
+
+hal::SetupListener* setup_ap() { return &qemu::bridge_listener(); }
+
+void start_channels() {
+    qemu::start_bridge();
+    usart3().init(30000000u, 115200u);  // PCLK1 = 30 MHz; QEMU ignores the rate
+    fixture().begin();
+}
+
+void poll(core::Device& device) {
+    qemu::bridge_listener().poll();
+    LineCodingEvents events(device);
+    fixture().poll(events);
 }
 
 }  // namespace board

@@ -1,6 +1,5 @@
 #include "host_seed_entropy.hpp"
 
-#include "../stm32f2/registers.hpp"
 #include "semihosting.hpp"
 
 namespace qemu {
@@ -22,17 +21,19 @@ void absorb(std::uint64_t* state, std::uint64_t value) {
 }  // namespace
 
 void HostSeedEntropy::seed() {
-    absorb(&state_, host_time());
-    absorb(&state_, host_clock());
-    const auto* uid = reinterpret_cast<const volatile std::uint32_t*>(stm32f2::kUid);
-    for (int i = 0; i < 3; ++i) absorb(&state_, uid[i]);  // the device id (0 unless set)
+    if (seed_len_ == 0) {
+        absorb(&state_, host_time());
+        absorb(&state_, host_clock());
+    }
+    for (std::size_t i = 0; i < seed_len_; ++i) absorb(&state_, seed_[i]);
+    for (int i = 0; i < 12; ++i) absorb(&state_, device_id_[i]);
     seeded_ = true;
 }
 
 bool HostSeedEntropy::fill(std::uint8_t* out, std::size_t len) {
     if (!seeded_) seed();
-    std::uint64_t ticks;
-    if (host_elapsed(&ticks)) absorb(&state_, ticks);  // differs between calls and runs
+    std::uint64_t ticks;  // differs between calls and runs, unless a seed was given
+    if (seed_len_ == 0 && host_elapsed(&ticks)) absorb(&state_, ticks);
     while (len > 0) {
         std::uint64_t word = next(&state_);
         for (int i = 0; i < 8 && len > 0; ++i, --len) {

@@ -7,7 +7,6 @@
 namespace qemu {
 namespace {
 
-constexpr const char* kPath = "harken-dct.bin";
 constexpr std::size_t kChunk = 256;
 
 bool in_range(int sector, std::size_t offset, std::size_t len) {
@@ -19,9 +18,9 @@ bool in_range(int sector, std::size_t offset, std::size_t len) {
 
 bool SemihostedFlash::ready() {
     if (handle_ >= 0) return true;
-    handle_ = open_file(kPath, mode::update_binary);
+    handle_ = open_file(path_, mode::update_binary);
     if (handle_ >= 0 && file_length(handle_) >= kSectorSize * kSectorCount) return true;
-    if (handle_ < 0) handle_ = open_file(kPath, mode::create_binary);
+    if (handle_ < 0) handle_ = open_file(path_, mode::create_binary);
     if (handle_ < 0) return false;
     std::uint8_t erased[kChunk];  // a fresh part is erased
     std::memset(erased, 0xFF, sizeof erased);

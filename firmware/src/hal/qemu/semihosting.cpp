@@ -5,7 +5,8 @@
 namespace qemu {
 namespace op {
 constexpr std::uint32_t open = 0x01, write0 = 0x04, write = 0x05, read = 0x06, seek = 0x0A,
-                        flen = 0x0C, clock = 0x10, time = 0x11, elapsed = 0x30;
+                        flen = 0x0C, clock = 0x10, time = 0x11, get_cmdline = 0x15,
+                        exit_extended = 0x20, elapsed = 0x30;
 }
 
 int semihost(std::uint32_t operation, const void* arg) {
@@ -54,6 +55,22 @@ bool host_elapsed(std::uint64_t* ticks) {
     if (semihost(op::elapsed, block) != 0) return false;
     *ticks = (static_cast<std::uint64_t>(block[1]) << 32) | block[0];
     return true;
+}
+
+bool command_line(char* dst, std::size_t size) {
+    if (size < 2) return false;
+    std::uint32_t block[2] = {reinterpret_cast<std::uint32_t>(dst), size};
+    if (semihost(op::get_cmdline, block) != 0 || block[1] >= size) return false;
+    dst[block[1]] = '\0';  // QEMU writes the terminator too; this is belt and braces
+    return true;
+}
+
+void exit_emulator(std::uint32_t status) {
+    constexpr std::uint32_t kApplicationExit = 0x20026;  // ADP_Stopped_ApplicationExit
+    const std::uint32_t block[2] = {kApplicationExit, status};
+    semihost(op::exit_extended, block);
+    for (;;) {  // not reached under QEMU
+    }
 }
 
 }  // namespace qemu

@@ -20,6 +20,13 @@ std::uint32_t host_time();
 std::uint32_t host_clock();
 bool host_elapsed(std::uint64_t* ticks);
 
+// QEMU's `-semihosting-config ...,arg=A,arg=B` values joined by spaces (the kernel's file
+// name when no arg= is given) into dst, NUL-terminated; false when it does not fit.
+bool command_line(char* dst, std::size_t size);
+// Ends the emulator with this exit status (SYS_EXIT_EXTENDED, ADP_Stopped_ApplicationExit):
+// for test runs. Never on a real board, where the bkpt would fault.
+[[noreturn]] void exit_emulator(std::uint32_t status);
+
 namespace mode {
 constexpr std::uint32_t read_binary = 1, update_binary = 3, create_binary = 7;  // rb r+b w+b
 }

@@ -1,8 +1,12 @@
 #pragma once
 // What differs between the STM32F205 boards: real Particle hardware (hal/particle) and
 // QEMU netduino2 (hal/qemu). Everything else in hal/stm32f2 is shared register-level code.
+#include <cstdint>
+
+#include "core/device.hpp"
 #include "hal/entropy.hpp"
 #include "hal/event_log.hpp"
+#include "hal/setup_listener.hpp"
 #include "hal/storage.hpp"
 
 namespace board {
@@ -13,5 +17,16 @@ hal::Storage& dct_storage();
 hal::EventLog& event_log();
 // The RNG peripheral on the boards; a weak host-derived seed on QEMU (no RNG model).
 hal::Entropy& entropy();
+// The 12-byte device id: the MCU's UID on the boards; from QEMU's command line (its UID
+// reads 0).
+void read_device_id(std::uint8_t* out);
+// The setup AP's servers: the USART2 network bridge on QEMU; nullptr on the boards until the
+// Wi-Fi driver exists.
+hal::SetupListener* setup_ap();
+// Channels beyond the console, started before the device boots (QEMU: the bridge and the
+// fixture channel greet the host).
+void start_channels();
+// One pass over those channels, feeding what the host asks for to the device.
+void poll(core::Device& device);
 
 }  // namespace board

@@ -1,15 +1,13 @@
 // Firmware entry for the STM32F205 boards (Photon, P1, Electron) and QEMU netduino2.
 #ifndef PIO_UNIT_TESTING
 
-#include <cstring>
-
 #include "board_services.hpp"
 #include "core/device.hpp"
 #include "module_prefix.hpp"
 #include "registers.hpp"
 #include "reset_control.hpp"
 #include "systick_clock.hpp"
-#include "usart_console.hpp"
+#include "usart_port.hpp"
 
 #ifndef HARKEN_PRODUCT_ID
 #define HARKEN_PRODUCT_ID PLATFORM_ID  // Device OS's default: "not a product"
@@ -28,7 +26,7 @@ int main() {
     console.init(60000000u, 9600u);  // PCLK2 = 60 MHz
 
     static hal::Identity identity{};  // Wi-Fi MAC and modem data come with the radio drivers
-    std::memcpy(identity.device_id, reinterpret_cast<const void*>(stm32f2::kUid), 12);
+    board::read_device_id(identity.device_id);
 
     const core::PlatformInfo& platform = *core::platform_by_id(PLATFORM_ID);
     static core::RunningImage image{};
@@ -41,10 +39,13 @@ int main() {
     static stm32f2::ResetControl control;
     static core::Device device(core::Board{platform, console, board::dct_storage(), clock,
                                            control, board::event_log(), identity,
-                                           board::entropy(), nullptr, nullptr, image,
-                                           platform.listen_timeout_ms});
+                                           board::entropy(), nullptr,
+                                           platform.has_wifi ? board::setup_ap() : nullptr,
+                                           image, platform.listen_timeout_ms});
+    board::start_channels();
     device.boot(control.boot_mode());
     for (;;) {
+        board::poll(device);
         device.step();
         asm volatile("wfi");  // the next SysTick or received byte wakes us
     }

@@ -13,6 +13,8 @@ struct Usart {
     volatile std::uint32_t SR, DR, BRR, CR1, CR2, CR3, GTPR;
 };
 inline Usart* const USART1 = reinterpret_cast<Usart*>(0x40011000u);
+inline Usart* const USART2 = reinterpret_cast<Usart*>(0x40004400u);
+inline Usart* const USART3 = reinterpret_cast<Usart*>(0x40004800u);
 constexpr std::uint32_t kUsartRxne = 1u << 5, kUsartTxe = 1u << 7;
 
 struct SysTickRegs {
@@ -22,9 +24,9 @@ inline SysTickRegs* const SYSTICK = reinterpret_cast<SysTickRegs*>(0xE000E010u);
 
 constexpr std::uint32_t kNvicIser = 0xE000E100u, kNvicIcer = 0xE000E180u;
 constexpr std::uint32_t kScbAircr = 0xE000ED0Cu;
-constexpr std::uint32_t kRccApb2enr = 0x40023844u;
+constexpr std::uint32_t kRccApb1enr = 0x40023840u, kRccApb2enr = 0x40023844u;
 constexpr std::uint32_t kUid = 0x1FFF7A10u;
-constexpr unsigned kUsart1Irq = 37;
+constexpr unsigned kUsart1Irq = 37, kUsart2Irq = 38, kUsart3Irq = 39;
 
 struct FlashRegs {
     volatile std::uint32_t ACR, KEYR, OPTKEYR, SR, CR, OPTCR;

@@ -9,6 +9,8 @@ extern void (*__init_array_start[])(), (*__init_array_end[])();
 int main();
 void SysTick_Handler();
 void USART1_IRQHandler();
+void USART2_IRQHandler();
+void USART3_IRQHandler();
 
 [[noreturn]] void Reset_Handler() {
     // The Particle bootloader jumps here from its own vector table: point VTOR at ours,
@@ -31,13 +33,17 @@ int atexit(void (*)()) { return 0; }
     for (;;) {
     }
 }
+
+// Overridden by the backends that use these USARTs (QEMU: network bridge and fixture).
+__attribute__((weak)) void USART2_IRQHandler() { Default_Handler(); }
+__attribute__((weak)) void USART3_IRQHandler() { Default_Handler(); }
 }
 
 namespace {
 
 using Handler = void (*)();
 constexpr unsigned kVectors = 97;  // 16 system + 81 STM32F2 interrupts
-constexpr unsigned kSysTick = 15, kUsart1 = 16 + 37;
+constexpr unsigned kSysTick = 15, kUsart1 = 16 + 37, kUsart2 = 16 + 38, kUsart3 = 16 + 39;
 
 struct VectorTable {
     const void* stack;
@@ -50,6 +56,8 @@ constexpr VectorTable make_table() {
     t.entries[0] = Reset_Handler;
     t.entries[kSysTick - 1] = SysTick_Handler;
     t.entries[kUsart1 - 1] = USART1_IRQHandler;
+    t.entries[kUsart2 - 1] = USART2_IRQHandler;
+    t.entries[kUsart3 - 1] = USART3_IRQHandler;
     return t;
 }
 

@@ -1,0 +1,29 @@
+#pragma once
+// What the host runner tells the emulated device on QEMU's command line
+// (`-semihosting-config enable=on,target=native,arg=KEY=VALUE,...`; QEMU joins the values
+// with spaces, so values cannot contain spaces):
+//   dct=PATH            the semihosted DCT file (default: harken-dct.bin in QEMU's cwd)
+//   device_id=<24 hex>  the 12-byte device id (default 6861726b656e000000000001,
+//                       "harken" then 1: QEMU's UID registers read 0)
+//   seed=<hex>          entropy seed, 1-32 bytes; without it a weak host-clock seed
+// Other words (the kernel's file name when no arg= is given) are ignored.
+#include <cstddef>
+#include <cstdint>
+
+namespace qemu {
+
+struct BootArguments {
+    static constexpr std::size_t kMaxPath = 256, kMaxSeed = 32;
+    char dct_path[kMaxPath] = "harken-dct.bin";
+    std::uint8_t device_id[12] = {'h', 'a', 'r', 'k', 'e', 'n', 0, 0, 0, 0, 0, 1};
+    std::uint8_t seed[kMaxSeed] = {};
+    std::size_t seed_len = 0;  // 0: no seed given
+    const char* rejected = nullptr;  // the first key whose value was malformed (ignored)
+};
+
+// Parses a command line; malformed values keep their defaults.
+void parse_boot_arguments(const char* line, BootArguments* out);
+// The emulator's command line, read once at first use.
+const BootArguments& boot_arguments();
+
+}  // namespace qemu

@@ -1,0 +1,89 @@
+#include "fixture_channel.hpp"
+
+#include <cstring>
+
+namespace qemu {
+namespace {
+
+// A decimal number that fills `text` exactly, within 1..max.
+bool parse_number(const char* text, std::uint32_t max, std::uint32_t* out) {
+    if (!*text) return false;
+    std::uint32_t value = 0;
+    for (; *text; ++text) {
+        if (*text < '0' || *text > '9') return false;
+        const std::uint32_t digit = static_cast<std::uint32_t>(*text - '0');
+        if (value > (max - digit) / 10) return false;
+        value = value * 10 + digit;
+    }
+    *out = value;
+    return value > 0;
+}
+
+}  // namespace
+
+constexpr char FixtureChannel::kHello[];
+
+// New commands: a handler and a row here.
+const FixtureChannel::Command FixtureChannel::kCommands[] = {
+    {"HELLO", &FixtureChannel::hello},
+    {"BAUD", &FixtureChannel::baud},
+};
+
+void FixtureChannel::begin() { reply(kHello); }
+
+void FixtureChannel::poll(FixtureEvents& events) {
+    int c;
+    while ((c = port_.read()) >= 0) {
+        if (c == '\n') {
+            if (overflow_) reply("ERR line too long");
+            else dispatch(events);
+            len_ = 0;
+            overflow_ = false;
+        } else if (c == '\r') {
+            // CRLF or LF alike
+        } else if (len_ < kMaxLine) {
+            line_[len_++] = static_cast<char>(c);
+        } else {
+            overflow_ = true;
+        }
+    }
+}
+
+void FixtureChannel::dispatch(FixtureEvents& events) {
+    line_[len_] = '\0';
+    if (len_ == 0) return;  // blank lines are keep-alives
+    const char* space = std::strchr(line_, ' ');
+    const std::size_t name_len = space ? static_cast<std::size_t>(space - line_) : len_;
+    const char* args = space ? space + 1 : line_ + len_;
+    for (const Command& command : kCommands) {
+        if (std::strlen(command.name) != name_len ||
+            std::strncmp(command.name, line_, name_len) != 0)
+            continue;
+        const char* error = (this->*command.run)(args, events);
+        if (error) reply("ERR ", error);
+        else if (command.run != &FixtureChannel::hello) reply("OK");
+        return;
+    }
+    reply("ERR unknown command");
+}
+
+const char* FixtureChannel::hello(const char* args, FixtureEvents&) {
+    if (*args) return "bad argument";
+    reply(kHello);
+    return nullptr;
+}
+
+const char* FixtureChannel::baud(const char* args, FixtureEvents& events) {
+    std::uint32_t rate;
+    if (!parse_number(args, 100000000u, &rate)) return "bad argument";
+    events.bit_rate_set(rate);
+    return nullptr;
+}
+
+void FixtureChannel::reply(const char* text, const char* detail) {
+    port_.write(reinterpret_cast<const std::uint8_t*>(text), std::strlen(text));
+    if (detail) port_.write(reinterpret_cast<const std::uint8_t*>(detail), std::strlen(detail));
+    port_.write(reinterpret_cast<const std::uint8_t*>("\n"), 1);
+}
+
+}  // namespace qemu

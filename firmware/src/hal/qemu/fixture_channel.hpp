@@ -1,0 +1,50 @@
+#pragma once
+// The QEMU fixture channel on USART3 (protocol/qemu-fixture.md): a line protocol through
+// which the host plays the parts of the bench the emulator lacks. Today: the bit rate a
+// client set on the console's host-side pty (Device OS acts on USB CDC line coding).
+#include <cstddef>
+#include <cstdint>
+
+#include "hal/console_port.hpp"
+
+namespace qemu {
+
+// What the host asked for, for the board to act on.
+class FixtureEvents {
+public:
+    virtual ~FixtureEvents() = default;
+    virtual void bit_rate_set(std::uint32_t bits_per_second) = 0;
+};
+
+class FixtureChannel {
+public:
+    static constexpr char kHello[] = "HELLO harken-fixture 1";
+    static constexpr std::size_t kMaxLine = 63;
+
+    explicit FixtureChannel(hal::ConsolePort& port) : port_(port) {}
+    // Greets the host; before the device boots.
+    void begin();
+    // Reads whole lines and answers each: "OK" or "ERR <reason>".
+    void poll(FixtureEvents& events);
+
+private:
+    // A command's handler gets the text after the name; returns nullptr or an error.
+    using Handler = const char* (FixtureChannel::*)(const char* args, FixtureEvents& events);
+    struct Command {
+        const char* name;
+        Handler run;
+    };
+    static const Command kCommands[];
+
+    void dispatch(FixtureEvents& events);
+    const char* hello(const char* args, FixtureEvents& events);
+    const char* baud(const char* args, FixtureEvents& events);
+    void reply(const char* text, const char* detail = nullptr);
+
+    hal::ConsolePort& port_;
+    char line_[kMaxLine + 1] = {};
+    std::size_t len_ = 0;
+    bool overflow_ = false;  // the current line is too long: discarded up to its end
+};
+
+}  // namespace qemu
