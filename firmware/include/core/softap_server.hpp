@@ -20,6 +20,12 @@ public:
     static constexpr std::size_t kConnections = 6;
     static constexpr std::size_t kBodyBuffers = 2;
     static constexpr std::uint32_t kIdleMs = 10000;
+    // A lent body buffer must be filled this soon, however the bytes trickle in: otherwise
+    // two clients sending a byte now and then would keep configure-ap and set from everyone.
+    static constexpr std::uint32_t kBodyMs = 10000;
+    // Reads from one connection per pass: a whole usual request, yet a client that never
+    // stops sending cannot keep the loop (other clients, the console, timers) to itself.
+    static constexpr std::size_t kReadsPerPass = 4;
     static constexpr std::size_t kBodyBufferSize =
         (SoftApRequest::kMaxBody > HttpRequest::kMaxBody ? SoftApRequest::kMaxBody
                                                          : HttpRequest::kMaxBody) + 1;
@@ -41,7 +47,9 @@ private:
         std::uint32_t last_ms = 0;
         bool peer_finished = false;
         bool started = false;         // bytes of the current request have arrived
+        bool broken = false;          // a reply could not be queued: only closing is left
         int body = -1;                // index of the borrowed body buffer
+        std::uint32_t body_ms = 0;    // when it was lent
         std::uint8_t inbox[512];
         std::size_t inbox_pos = 0, inbox_len = 0;
         SoftApRequest simple;
@@ -51,7 +59,7 @@ private:
 
     void open(int connection, hal::SetupService service);
     void service(Session& s);
-    Step feed(Session& s);
+    Step feed(Session& s, std::size_t* reads);
     bool lend_body(Session& s);
     void return_body(Session& s);
     void close(Session& s);

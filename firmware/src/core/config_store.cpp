@@ -71,7 +71,8 @@ bool ConfigStore::read(std::size_t offset, std::uint8_t* dst, std::size_t len) c
 
 bool ConfigStore::write(std::size_t offset, const std::uint8_t* src, std::size_t len) {
     if (!in_bounds(offset, len)) return false;
-    if (std::memcmp(image_ + offset, src, len) != 0) {
+    // An empty field may come as a null pointer, which memcmp must never be given.
+    if (len && std::memcmp(image_ + offset, src, len) != 0) {
         std::memmove(image_ + offset, src, len);
         dirty_ = true;
     }

@@ -92,8 +92,12 @@ void Device::leave_listening(bool join) {
 void Device::connect_requested() {
     // Device OS ends listening mode first and joins with the AP gone; harken joins while the
     // AP is still up so the outcome can be read back, then leaves (protocol/softap.md).
-    if (join_.begin()) board_.log.event("network", "joining (setup AP stays up)");
-    else board_.log.event("network", "connect requested without stored credentials");
+    if (!join_.begin()) {
+        board_.log.event("network", "connect requested without stored credentials");
+        return;
+    }
+    leave_scheduled_ = false;  // a success still being reported is superseded by this attempt
+    board_.log.event("network", "joining (setup AP stays up)");
 }
 
 void Device::outcome_reported() {

@@ -38,7 +38,7 @@ struct Cursor {
     bool primitive(JsonValue* v) {
         skip_space();
         const char* start = p;
-        while (p < end && (std::strchr("+-.", *p) || (*p >= '0' && *p <= '9') ||
+        while (p < end && (*p == '+' || *p == '-' || *p == '.' || (*p >= '0' && *p <= '9') ||
                            (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
             ++p;
         if (p == start) return false;

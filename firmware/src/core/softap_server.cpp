@@ -85,7 +85,7 @@ void SoftApServer::open(int connection, hal::SetupService service) {
         s.connection = connection;
         s.service = service;
         s.last_ms = clock_.millis();
-        s.peer_finished = s.started = false;
+        s.peer_finished = s.started = s.broken = false;
         s.inbox_pos = s.inbox_len = 0;
         s.simple.reset();
         s.http.reset();
@@ -94,12 +94,14 @@ void SoftApServer::open(int connection, hal::SetupService service) {
 }
 
 void SoftApServer::service(Session& s) {
+    std::size_t reads = 0;
     for (;;) {
-        const Step step = feed(s);
+        const Step step = feed(s, &reads);
         if (step == Step::done) return;
         if (step == Step::wait) break;
     }
-    if (clock_.millis() - s.last_ms < kIdleMs) return;
+    const std::uint32_t now = clock_.millis();
+    if (now - s.last_ms < kIdleMs && (s.body < 0 || now - s.body_ms < kBodyMs)) return;
     // A request that stopped half way gets an answer; an idle keep-alive just closes.
     if (s.started) {
         if (s.service == hal::SetupService::simple) fail_simple(s, kTimeout, "timeout");
@@ -108,12 +110,19 @@ void SoftApServer::service(Session& s) {
     close(s);
 }
 
-SoftApServer::Step SoftApServer::feed(Session& s) {
+SoftApServer::Step SoftApServer::feed(Session& s, std::size_t* reads) {
     const bool http = s.service == hal::SetupService::http;
     if (http && s.http.take_continue_request()) send(s, kContinue, sizeof kContinue - 1);
+    if (s.broken) {
+        close(s);
+        return Step::done;
+    }
     if (s.inbox_pos < s.inbox_len) {
         const bool wants = http ? s.http.wants_body_buffer() : s.simple.wants_body_buffer();
-        if (wants && !lend_body(s)) return Step::wait;  // the bytes wait in the socket
+        if (wants && !lend_body(s)) {
+            s.last_ms = clock_.millis();  // waiting on the server is not the client's idling
+            return Step::wait;            // the bytes wait in the socket
+        }
         const std::uint8_t* p = s.inbox + s.inbox_pos;
         const std::size_t n = s.inbox_len - s.inbox_pos;
         const std::size_t used = http ? s.http.feed(p, n) : s.simple.feed(p, n);
@@ -156,8 +165,10 @@ SoftApServer::Step SoftApServer::feed(Session& s) {
         close(s);
         return Step::done;
     }
+    if (*reads == kReadsPerPass) return Step::wait;
     const long n = listener_->receive(s.connection, s.inbox, sizeof s.inbox);
     if (n > 0) {
+        ++*reads;
         s.inbox_pos = 0;
         s.inbox_len = static_cast<std::size_t>(n);
         s.last_ms = clock_.millis();
@@ -177,6 +188,7 @@ bool SoftApServer::lend_body(Session& s) {
         if (body_used_[i]) continue;
         body_used_[i] = true;
         s.body = static_cast<int>(i);
+        s.body_ms = clock_.millis();
         if (s.service == hal::SetupService::http) s.http.attach_body(bodies_[i]);
         else s.simple.attach_body(bodies_[i]);
         return true;
@@ -200,7 +212,11 @@ void SoftApServer::close(Session& s) {
 }
 
 bool SoftApServer::send(Session& s, const void* data, std::size_t len) {
-    return listener_->send(s.connection, static_cast<const std::uint8_t*>(data), len);
+    // After one refused part nothing more may follow: the client would take what came
+    // next for the missing bytes.
+    if (!s.broken && !listener_->send(s.connection, static_cast<const std::uint8_t*>(data), len))
+        s.broken = true;
+    return !s.broken;
 }
 
 void SoftApServer::error_json(std::int32_t code, const char* error) {

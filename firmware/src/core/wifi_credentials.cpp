@@ -9,6 +9,10 @@ namespace {
 // a client certificate and its key.
 bool enterprise_complete(const EnterpriseConfig* e) {
     if (!e) return false;
+    // Identities and the PEAP password are 64 bytes at most (softap-protocol.md §5.4).
+    const std::size_t most = dct::eap::kIdentitySize;
+    if (e->inner_identity.len > most || e->outer_identity.len > most || e->password.len > most)
+        return false;
     if (e->type == EapType::tls) return e->client_certificate.len && e->client_key.len;
     return e->inner_identity.len && e->password.len;
 }

@@ -94,3 +94,10 @@ TEST(FlatJson, CertificateUnescaping) {
     EXPECT_EQ(core::json_unescape("abcdef", 6, out, 3), -1);            // does not fit
     EXPECT_EQ(core::json_unescape("x\\", 2, out, sizeof out), -1);      // dangling escape
 }
+
+// strchr finds the terminator too: a NUL byte must not pass for part of a primitive.
+TEST(FlatJson, ANulByteIsNotPartOfAPrimitive) {
+    Members m;
+    EXPECT_FALSE(read(std::string("{\"ch\":1\0\0}", 10), m));
+    EXPECT_TRUE(m.got.empty());
+}

@@ -15,6 +15,7 @@ namespace native {
 namespace {
 
 constexpr std::uint32_t kDrainMs = 2000;   // how long a closing peer may keep sending
+constexpr int kDrainReadsPerPass = 8;      // a peer that never stops must not hold the loop
 
 std::uint64_t now_ms() {
     timespec ts;
@@ -162,12 +163,13 @@ void SetupSockets::service() {
             c.write_shut = true;
         }
         // Closing with unread input would reset the connection and could destroy the reply
-        // in flight, so read the peer's leftovers until it closes too (or takes too long).
+        // in flight, so read the peer's leftovers until it closes too (or takes too long),
+        // a few reads each pass.
         std::uint8_t sink[512];
-        ssize_t n;
-        while ((n = ::recv(c.fd, sink, sizeof sink, 0)) > 0) {
-        }
-        const bool peer_done = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+        ssize_t n = 1;
+        for (int i = 0; i < kDrainReadsPerPass && n > 0; ++i)
+            n = ::recv(c.fd, sink, sizeof sink, 0);
+        const bool peer_done = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
         if (peer_done || now_ms() >= c.close_deadline_ms) release(c);
     }
 }
