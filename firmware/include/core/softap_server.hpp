@@ -23,6 +23,9 @@ public:
     // A lent body buffer must be filled this soon, however the bytes trickle in: otherwise
     // two clients sending a byte now and then would keep configure-ap and set from everyone.
     static constexpr std::uint32_t kBodyMs = 10000;
+    // A whole request (header and body) must arrive this soon after its first byte, so a
+    // client dribbling a byte every few seconds cannot hold a connection slot for hours.
+    static constexpr std::uint32_t kRequestMs = 20000;
     // Reads from one connection per pass: a whole usual request, yet a client that never
     // stops sending cannot keep the loop (other clients, the console, timers) to itself.
     static constexpr std::size_t kReadsPerPass = 4;
@@ -47,6 +50,7 @@ private:
         std::uint32_t last_ms = 0;
         bool peer_finished = false;
         bool started = false;         // bytes of the current request have arrived
+        std::uint32_t request_ms = 0; // when the first of them did
         bool broken = false;          // a reply could not be queued: only closing is left
         int body = -1;                // index of the borrowed body buffer
         std::uint32_t body_ms = 0;    // when it was lent

@@ -7,6 +7,7 @@
 #include "core/pem.hpp"
 #include "core/softap_commands.hpp"
 #include "core/wifi_credentials.hpp"
+#include "mbedtls/platform_util.h"
 
 namespace core {
 namespace {
@@ -69,13 +70,21 @@ SoftApReply run_configure_ap(const char* body, std::size_t len, SoftApContext& c
     const JsonValue* v = r.values;
 
     // The passphrase: hex of an RSA ciphertext, or (Device OS) one character sent as is.
-    std::uint8_t password[129] = {};
+    // Wiped however the request ends: the passphrase and the scratch hold decrypted secrets.
+    struct Secret {
+        std::uint8_t bytes[129] = {};
+        ~Secret() {
+            mbedtls_platform_zeroize(bytes, sizeof bytes);
+            mbedtls_platform_zeroize(&scratch, sizeof scratch);
+        }
+    } secret;
+    std::uint8_t* password = secret.bytes;
     std::size_t password_len = 0;
     if (v[pwd].len == 1) {
         password[0] = static_cast<std::uint8_t>(v[pwd].text[0]);
         password_len = 1;
     } else if (v[pwd].len > 1) {
-        const int n = ctx.key.decrypt_hex(v[pwd].text, v[pwd].len, password, sizeof password);
+        const int n = ctx.key.decrypt_hex(v[pwd].text, v[pwd].len, password, sizeof secret.bytes);
         if (n < 0) {
             write_result(out, kRejectedKey);
             return SoftApReply::json;
@@ -133,8 +142,6 @@ SoftApReply run_configure_ap(const char* body, std::size_t len, SoftApContext& c
     int stored = set_credentials(credentials, true, ctx.config, ctx.radio);
     if (stored == credentials_result::ok)
         stored = set_credentials(credentials, false, ctx.config, ctx.radio);
-    std::memset(password, 0, sizeof password);
-    std::memset(&scratch, 0, sizeof scratch);  // key material does not outlive the request
     if (stored == credentials_result::ok) ctx.actions.credentials_changed();
     write_result(out, result_code(stored));
     return SoftApReply::json;

@@ -101,7 +101,8 @@ void SoftApServer::service(Session& s) {
         if (step == Step::wait) break;
     }
     const std::uint32_t now = clock_.millis();
-    if (now - s.last_ms < kIdleMs && (s.body < 0 || now - s.body_ms < kBodyMs)) return;
+    const bool late = s.started && now - s.request_ms >= kRequestMs;
+    if (!late && now - s.last_ms < kIdleMs && (s.body < 0 || now - s.body_ms < kBodyMs)) return;
     // A request that stopped half way gets an answer; an idle keep-alive just closes.
     if (s.started) {
         if (s.service == hal::SetupService::simple) fail_simple(s, kTimeout, "timeout");
@@ -127,7 +128,10 @@ SoftApServer::Step SoftApServer::feed(Session& s, std::size_t* reads) {
         const std::size_t n = s.inbox_len - s.inbox_pos;
         const std::size_t used = http ? s.http.feed(p, n) : s.simple.feed(p, n);
         s.inbox_pos += used;
-        if (used) s.started = true;
+        if (used && !s.started) {
+            s.started = true;
+            s.request_ms = clock_.millis();
+        }
         if (!http) {
             if (s.simple.state() == SoftApRequest::State::failed) {
                 std::int32_t code;

@@ -142,3 +142,25 @@ TEST(SoftApHostile, AnOverlongPeapIdentityIsInvalidEnterpriseMaterial) {
     rig.steps();
     EXPECT_EQ(rig.conn(id).outbound, "\n\n{\"r\":1}");
 }
+
+// A header dribbled a byte at a time, each well inside the idle timeout, still has to be
+// whole within kRequestMs: six such clients would otherwise shut everyone out for hours.
+TEST(SoftApHostile, ARequestDribbledInTooSlowlyTimesOut) {
+    Rig rig;
+    std::vector<int> dribblers;
+    for (std::size_t i = 0; i < core::SoftApServer::kConnections; ++i)
+        dribblers.push_back(rig.connect(SetupService::http, "G"));
+    const int waiting = rig.connect(SetupService::simple, tcp("version"));
+    rig.steps();
+    for (std::uint32_t t = 0; t < core::SoftApServer::kRequestMs; t += 5000) {
+        rig.board.clock.now += 5000;
+        for (int id : dribblers) rig.conn(id).inbound += "E";
+        rig.steps();
+    }
+    rig.steps();
+    for (int id : dribblers) {
+        EXPECT_TRUE(rig.conn(id).closed);
+        EXPECT_NE(rig.conn(id).outbound.find("408 Request Timeout"), std::string::npos);
+    }
+    EXPECT_EQ(rig.conn(waiting).outbound, "\n\n{\"v\":2}");
+}

@@ -13,6 +13,7 @@
 #define MBEDTLS_PLATFORM_MEMORY
 #define MBEDTLS_PLATFORM_NO_STD_FUNCTIONS
 #define MBEDTLS_MEMORY_BUFFER_ALLOC_C
+#define MBEDTLS_MEMORY_ALIGN_MULTIPLE 8   /* 4 misaligns the arena's blocks on 64-bit hosts */
 /* Only OID-to-text formatting prints, and the firmware never calls it. */
 #define MBEDTLS_PLATFORM_SNPRINTF_MACRO snprintf
 /* A corrupted arena is a firmware bug: stop there rather than in newlib's exit(). */
