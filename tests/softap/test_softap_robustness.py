@@ -6,6 +6,7 @@ Also the no-padding-oracle rule of protocol/softap.md §7."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import socket
 import threading
@@ -296,3 +297,31 @@ def test_secrets_stay_out_of_the_log(device):
     time.sleep(0.5)
     log = device.log_path.read_text()
     assert PASSWORD not in log and CLAIM not in log and pwd not in log
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_waiting_clients_do_not_spin_the_device(device):
+    """Connections the device is not reading (queued behind a full pool, or waiting for a body
+    buffer) must not keep its loop busy: it idles until something it waits for happens."""
+    by = ports(device)
+    held = []
+    for _ in range(2):  # both body buffers, half-filled and then silent
+        sock = socket.create_connection((HOST, by["tcp"]))
+        sock.sendall(b"set\n40\n\n{")
+        held.append(sock)
+    waiting = socket.create_connection((HOST, by["tcp"]))
+    waiting.sendall(tcp_request("set", '{"k":"cc","v":"abc"}'))
+    extra = [socket.create_connection((HOST, by["http"])) for _ in range(6)]  # beyond the pool
+    time.sleep(0.2)
+    pid = device.info["pid"]
+    before = cpu_seconds(pid)
+    time.sleep(2.0)
+    used = cpu_seconds(pid) - before
+    for sock in held + [waiting] + extra:
+        sock.close()
+    assert used < 0.5, f"the device used {used:.2f} s of CPU in 2 s while clients waited"

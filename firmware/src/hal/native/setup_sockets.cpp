@@ -93,6 +93,7 @@ void SetupSockets::stop() {
 }
 
 int SetupSockets::accept(hal::SetupService* service) {
+    accept_asked_ = true;
     for (int i = 0; i < 2; ++i) {
         if (listeners_[i] < 0) continue;
         std::size_t slot = 0;
@@ -115,6 +116,7 @@ int SetupSockets::accept(hal::SetupService* service) {
 
 long SetupSockets::receive(int connection, std::uint8_t* buf, std::size_t max) {
     Connection& c = connections_[connection];
+    c.read_asked = true;
     const ssize_t n = ::recv(c.fd, buf, max, 0);
     if (n > 0) return n;
     if (n == 0) return kPeerFinished;
@@ -181,13 +183,19 @@ void SetupSockets::release(Connection& c) {
     c.closing = c.write_shut = false;
 }
 
-std::size_t SetupSockets::watch(pollfd* fds, std::size_t max) const {
+std::size_t SetupSockets::watch(pollfd* fds, std::size_t max) {
     std::size_t n = 0;
-    for (int fd : listeners_)
-        if (fd >= 0 && n < max) fds[n++] = {fd, POLLIN, 0};
-    for (const Connection& c : connections_) {
+    if (accept_asked_)
+        for (int fd : listeners_)
+            if (fd >= 0 && n < max) fds[n++] = {fd, POLLIN, 0};
+    accept_asked_ = false;
+    for (Connection& c : connections_) {
         if (c.fd < 0 || n == max) continue;
-        fds[n++] = {c.fd, static_cast<short>(POLLIN | (c.out_len ? POLLOUT : 0)), 0};
+        // A closing connection is drained here every pass, so its input always counts.
+        const bool input = c.read_asked || c.closing;
+        const short events = static_cast<short>((input ? POLLIN : 0) | (c.out_len ? POLLOUT : 0));
+        c.read_asked = false;
+        if (events) fds[n++] = {c.fd, events, 0};
     }
     return n;
 }

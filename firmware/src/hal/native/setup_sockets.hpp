@@ -33,8 +33,10 @@ public:
     bool send(int connection, const std::uint8_t* data, std::size_t len) override;
     void close(int connection) override;
 
-    // The main loop's poll set: listeners and connections.
-    std::size_t watch(pollfd* fds, std::size_t max) const;
+    // The main loop's poll set: listeners and connections, but only those the server asked
+    // about since the last call. One it is not reading (full, or waiting for a body buffer)
+    // would poll ready at once and spin the loop; the loop's 10 ms tick rechecks them.
+    std::size_t watch(pollfd* fds, std::size_t max);
     // Sends queued bytes and finishes closing connections; call every loop pass.
     void service();
 
@@ -44,6 +46,7 @@ private:
         hal::SetupService service = hal::SetupService::simple;
         bool closing = false;      // close() called: flush, FIN, drain
         bool write_shut = false;
+        bool read_asked = false;   // the server tried to read since the last watch()
         std::uint64_t close_deadline_ms = 0;
         std::uint8_t outbox[kOutbox];
         std::size_t out_len = 0;
@@ -54,6 +57,7 @@ private:
 
     std::uint16_t ports_[2];
     int listeners_[2] = {-1, -1};
+    bool accept_asked_ = true;
     Connection connections_[kConnections];
 };
 
