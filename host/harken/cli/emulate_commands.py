@@ -1,4 +1,4 @@
-"""``harken emulate native``: run a virtual device until Ctrl-C or SIGTERM."""
+"""``harken emulate native|qemu``: run an emulated device until Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from types import FrameType
 
 from harken.cli.output import emit, fail
 from harken.emulate.native import NativeDevice
+from harken.emulate.qemu import QemuDevice
 from harken.emulate.wifi_env import NETWORK_SPEC_HELP, WifiNetwork, parse_network_spec
 from harken.protocol.platform import PLATFORMS
 
@@ -49,6 +50,30 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     native.add_argument("--json", action="store_true", help="print the ready event as JSON")
     native.set_defaults(handler=run_native)
+    add_qemu_parser(sub)
+
+
+def add_qemu_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``emulate qemu``."""
+    qemu = sub.add_parser(
+        "qemu", help="the Cortex-M3 image under QEMU netduino2 (builds it if needed)"
+    )
+    qemu.add_argument(
+        "--platform", choices=[p.name for p in PLATFORMS], default="photon", help="platform"
+    )
+    qemu.add_argument("--state", type=Path, required=True, metavar="DIR", help="state folder")
+    qemu.add_argument("--device-id", metavar="HEX", help="24-hex-digit device id to use")
+    qemu.add_argument(
+        "--softap-port", type=int, metavar="N", help="SoftAP TCP port on 127.0.0.1 (0: any free)"
+    )
+    qemu.add_argument(
+        "--http-port", type=int, metavar="N", help="SoftAP HTTP port on 127.0.0.1 (0: any free)"
+    )
+    qemu.add_argument(
+        "--console-port", type=int, metavar="N", help="console socket:// port (0: any free)"
+    )
+    qemu.add_argument("--json", action="store_true", help="print the ready event as JSON")
+    qemu.set_defaults(handler=run_qemu)
 
 
 def network_argument(text: str) -> WifiNetwork:
@@ -97,6 +122,48 @@ def run_native(args: argparse.Namespace) -> int:
             code = device.wait(POLL)
             if code is not None:
                 return fail(f"the virtual device exited on its own (status {code})")
+        return 0
+    finally:
+        device.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def run_qemu(args: argparse.Namespace) -> int:
+    device = QemuDevice(
+        args.state,
+        args.platform,
+        device_id=args.device_id,
+        softap_port=args.softap_port,
+        http_port=args.http_port,
+        console_port=args.console_port,
+    )
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        info = device.start()
+        payload = {**info, "state": str(args.state)}
+        lines = [
+            f"QEMU {info['platform']} {info['device_id']} ready in {info['ready_ms']:.0f} ms: "
+            f"console {info['console']} (pty {info['pty']}), serial URL {info['serial_url']}; "
+            "Ctrl-C to stop",
+            f"event log: {device.log_path}",
+        ]
+        if device.softap_tcp_port is not None:
+            lines.append(
+                f"SoftAP (while listening) on 127.0.0.1: TCP port {device.softap_tcp_port}, "
+                f"HTTP port {device.softap_http_port}; e.g. harken softap info --host 127.0.0.1 "
+                f"--port {device.softap_tcp_port}"
+            )
+        emit(args.json, payload, lines)
+        while not stop.is_set():
+            code = device.wait(POLL)
+            if code is not None:
+                return fail(f"QEMU exited on its own (status {code}; log: {device.log_path})")
         return 0
     finally:
         device.stop()

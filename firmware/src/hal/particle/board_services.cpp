@@ -38,8 +38,8 @@ hal::Entropy& entropy() {
     return rng;
 }
 
-void read_device_id(std::uint8_t* out) {
-    std::memcpy(out, reinterpret_cast<const void*>(stm32f2::kUid), 12);
+void read_identity(hal::Identity& out) {
+    std::memcpy(out.device_id, reinterpret_cast<const void*>(stm32f2::kUid), 12);
 }
 
 hal::SetupListener* setup_ap() { return nullptr; }

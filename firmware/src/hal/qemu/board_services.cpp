@@ -75,8 +75,10 @@ hal::Entropy& entropy() {
     return seed;
 }
 
-void read_device_id(std::uint8_t* out) {
-    std::memcpy(out, qemu::boot_arguments().device_id, sizeof qemu::BootArguments{}.device_id);
+void read_identity(hal::Identity& out) {
+    const qemu::BootArguments& args = qemu::boot_arguments();
+    std::memcpy(out.device_id, args.device_id, sizeof out.device_id);
+    std::memcpy(out.mac, args.mac, sizeof out.mac);
 }
 
 hal::SetupListener* setup_ap() { return &qemu::bridge_listener(); }

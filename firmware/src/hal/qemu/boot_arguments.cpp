@@ -51,6 +51,13 @@ void apply(const char* word, std::size_t len, BootArguments* out) {
             return;
         }
         std::memcpy(out->device_id, id, sizeof id);
+    } else if (key_is(word, len, "mac", &v, &n)) {
+        std::uint8_t mac[6];
+        if (n != 12 || !from_hex(v, n, mac, sizeof mac)) {
+            if (!out->rejected) out->rejected = "mac";
+            return;
+        }
+        std::memcpy(out->mac, mac, sizeof mac);
     } else if (key_is(word, len, "seed", &v, &n)) {
         if (!from_hex(v, n, out->seed, sizeof out->seed)) {
             out->seed_len = 0;

@@ -5,6 +5,7 @@
 //   dct=PATH            the semihosted DCT file (default: harken-dct.bin in QEMU's cwd)
 //   device_id=<24 hex>  the 12-byte device id (default 6861726b656e000000000001,
 //                       "harken" then 1: QEMU's UID registers read 0)
+//   mac=<12 hex>        the Wi-Fi MAC the console's `m` reports (default all zeros)
 //   seed=<hex>          entropy seed, 1-32 bytes; without it a weak host-clock seed
 // Other words (the kernel's file name when no arg= is given) are ignored.
 #include <cstddef>
@@ -16,6 +17,7 @@ struct BootArguments {
     static constexpr std::size_t kMaxPath = 256, kMaxSeed = 32;
     char dct_path[kMaxPath] = "harken-dct.bin";
     std::uint8_t device_id[12] = {'h', 'a', 'r', 'k', 'e', 'n', 0, 0, 0, 0, 0, 1};
+    std::uint8_t mac[6] = {};
     std::uint8_t seed[kMaxSeed] = {};
     std::size_t seed_len = 0;  // 0: no seed given
     const char* rejected = nullptr;  // the first key whose value was malformed (ignored)

@@ -6,6 +6,7 @@
 #include "core/device.hpp"
 #include "hal/entropy.hpp"
 #include "hal/event_log.hpp"
+#include "hal/identity.hpp"
 #include "hal/setup_listener.hpp"
 #include "hal/storage.hpp"
 
@@ -17,9 +18,10 @@ hal::Storage& dct_storage();
 hal::EventLog& event_log();
 // The RNG peripheral on the boards; a weak host-derived seed on QEMU (no RNG model).
 hal::Entropy& entropy();
-// The 12-byte device id: the MCU's UID on the boards; from QEMU's command line (its UID
+// The factory identity: the MCU's UID as device id on the boards (the Wi-Fi MAC and modem
+// data come with the radio drivers); device id and MAC from QEMU's command line (its UID
 // reads 0).
-void read_device_id(std::uint8_t* out);
+void read_identity(hal::Identity& out);
 // The setup AP's servers: the USART2 network bridge on QEMU; nullptr on the boards until the
 // Wi-Fi driver exists.
 hal::SetupListener* setup_ap();

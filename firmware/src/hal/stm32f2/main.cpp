@@ -25,8 +25,8 @@ int main() {
     auto& console = stm32f2::usart1_console();
     console.init(60000000u, 9600u);  // PCLK2 = 60 MHz
 
-    static hal::Identity identity{};  // Wi-Fi MAC and modem data come with the radio drivers
-    board::read_device_id(identity.device_id);
+    static hal::Identity identity{};
+    board::read_identity(identity);
 
     const core::PlatformInfo& platform = *core::platform_by_id(PLATFORM_ID);
     static core::RunningImage image{};

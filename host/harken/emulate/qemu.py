@@ -1,0 +1,490 @@
+"""The QEMU device: harken's Cortex-M3 image on ``qemu-system-arm -M netduino2``, with the host
+side of its channels. Same surface as :class:`harken.emulate.native.NativeDevice`.
+
+The image (``pio run -e qemu|qemu_p1|qemu_electron`` → ``.pio/build/<env>/firmware.elf``)
+reads its DCT file, device id, MAC and entropy seed from semihosting arguments and talks on three
+USARTs, each a QEMU server socket on 127.0.0.1 that this class connects in order:
+
+- USART1, the console: relayed to a pty (``STATE/console``, a stable symlink, like the native
+  device's) and to a ``socket://`` port; a client's bit rate reaches the device as
+  ``BAUD <rate>`` on the fixture channel, so the 28800-baud trick works.
+- USART2, the network bridge (protocol/qemu-bridge.md): SoftAP TCP and HTTP clients on
+  127.0.0.1 ports, relayed while the device says its AP is up (Photon and P1).
+- USART3, the fixture channel (protocol/qemu-fixture.md): ``HELLO harken-fixture 1`` marks the
+  device ready; lines both ways.
+
+QEMU's output (the firmware's ``[category] text`` event log) goes to ``STATE/qemu.log``.
+There is no simulated radio yet: :meth:`QemuDevice.set_wifi_environment` is unsupported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import socket
+import subprocess
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from harken.emulate.io_loop import DeviceLog, IoLoop
+from harken.emulate.native import _pio_command, find_repo_root, read_identity, seed_identity
+from harken.emulate.qemu_console import ConsoleRelay
+from harken.emulate.qemu_fixture import FixtureChannel
+from harken.emulate.qemu_process import (
+    CHANNELS,
+    PortClash,
+    QemuProcess,
+    QemuProcessError,
+    free_port,
+    qemu_command,
+)
+from harken.emulate.qemu_softap import BridgeStats, SoftApRelay
+from harken.emulate.wifi_env import WifiNetwork
+from harken.errors import HarkenError
+from harken.protocol.bridge import Service
+from harken.protocol.platform import platform_by_name
+
+ENV_BUILD_DIR = "HARKEN_QEMU_BUILD_DIR"
+"""A PlatformIO build folder to take (and build) the images in, instead of ``<repo>/.pio/build``."""
+ENVS = {"photon": "qemu", "p1": "qemu_p1", "electron": "qemu_electron"}
+"""The PlatformIO env of each platform's QEMU image."""
+NO_SOFTAP = {"electron"}
+LOG_FILE = "qemu.log"
+DCT_FILE = "dct.bin"
+CONSOLE_LINK = "console"
+READY_TIMEOUT = 30.0
+STOP_TIMEOUT = 5.0
+BUILD_TIMEOUT = 1800.0
+LOOP_TIMEOUT = 5.0
+START_ATTEMPTS = 3
+_DEVICE_ID = re.compile(r"^[0-9a-f]{24}$")
+_SEED = re.compile(r"^([0-9a-f]{2}){1,32}$")
+
+log = logging.getLogger(__name__)
+
+
+class QemuDeviceError(HarkenError):
+    """The QEMU device could not be built, started or stopped, or lacks a feature."""
+
+
+def build_dir(root: Path | None = None) -> Path:
+    """``$HARKEN_QEMU_BUILD_DIR``, else ``<repo>/.pio/build``."""
+    env = os.environ.get(ENV_BUILD_DIR)
+    if env:
+        return Path(env).absolute()
+    return (root or find_repo_root()) / ".pio" / "build"
+
+
+def image_path(platform: str, root: Path | None = None) -> Path:
+    """Where ``pio run -e <env>`` puts the platform's QEMU image."""
+    return build_dir(root) / ENVS[platform] / "firmware.elf"
+
+
+def build_qemu_image(
+    platform: str, root: Path | None = None, timeout: float = BUILD_TIMEOUT
+) -> Path:
+    """Run ``pio run -e <env>`` for the platform's QEMU image; return the ELF."""
+    root = root or find_repo_root()
+    env = ENVS[platform]
+    log.info("building the %s QEMU image (env %s) in %s", platform, env, root)
+    environment = dict(os.environ)
+    if os.environ.get(ENV_BUILD_DIR):
+        environment["PLATFORMIO_BUILD_DIR"] = str(build_dir(root))
+    try:
+        result = subprocess.run(
+            [_pio_command(), "run", "-e", env],
+            cwd=root,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise QemuDeviceError(f"'pio run -e {env}' took longer than {timeout:.0f} s") from None
+    if result.returncode != 0:
+        tail = "\n".join(result.stdout.splitlines()[-40:])
+        raise QemuDeviceError(f"'pio run -e {env}' failed ({result.returncode}):\n{tail}")
+    image = image_path(platform, root)
+    if not image.is_file():
+        raise QemuDeviceError(f"the build finished but {image} is missing")
+    return image
+
+
+class QemuDevice:
+    """Start, stop, kill and restart one QEMU device. Use as a context manager."""
+
+    def __init__(
+        self,
+        state_dir: str | Path,
+        platform: str = "photon",
+        *,
+        device_id: str | None = None,
+        seed: str | None = None,
+        softap_port: int | None = None,
+        http_port: int | None = None,
+        console_port: int | None = None,
+        image: str | Path | None = None,
+        build: bool | None = None,
+        ready_timeout: float = READY_TIMEOUT,
+        stop_timeout: float = STOP_TIMEOUT,
+        qemu: str = "qemu-system-arm",
+    ) -> None:
+        if platform_by_name(platform) is None or platform.lower() not in ENVS:
+            raise ValueError("platform must be photon, p1 or electron")
+        if device_id is not None and not _DEVICE_ID.match(device_id.lower()):
+            raise ValueError("device_id must be 24 hex digits")
+        if seed is not None and not _SEED.match(seed.lower()):
+            raise ValueError("seed must be 1-32 bytes in hex")
+        for name, port in (
+            ("softap_port", softap_port),
+            ("http_port", http_port),
+            ("console_port", console_port),
+        ):
+            if port is not None and not 0 <= port <= 65535:
+                raise ValueError(f"{name} must be 0-65535 (0: any free port)")
+        self.state_dir = Path(state_dir).absolute()
+        self.platform = platform.lower()
+        self.device_id = device_id.lower() if device_id else None
+        self.seed = seed.lower() if seed else None
+        """The entropy seed of every start; None: a fresh random one each time."""
+        self.softap_port = softap_port
+        """The SoftAP's TCP port on 127.0.0.1; None or 0: a free one, kept across restarts."""
+        self.http_port = http_port
+        """The SoftAP's HTTP port on 127.0.0.1; None or 0: a free one, kept across restarts."""
+        self.console_port = console_port
+        """The console's ``socket://`` port; None or 0: a free one, kept across restarts."""
+        self.ready_timeout = ready_timeout
+        self.stop_timeout = stop_timeout
+        self.qemu = qemu
+        self._image = Path(image) if image is not None else None
+        self._build = build
+        self._info: dict[str, Any] = {}
+        self._process: QemuProcess | None = None
+        self._loop: IoLoop | None = None
+        self._log: DeviceLog | None = None
+        self._console: ConsoleRelay | None = None
+        self._softap: SoftApRelay | None = None
+        self._fixture: FixtureChannel | None = None
+        self._transports: list[asyncio.BaseTransport] = []
+
+    # --- properties ---------------------------------------------------------------------
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """The ready event of the current (or last) run, shaped like the native device's."""
+        return dict(self._info)
+
+    @property
+    def console(self) -> str:
+        """Path of the console symlink (a pyserial URL; the 28800 trick works on it)."""
+        if "console" not in self._info:
+            raise QemuDeviceError("the device has not been started")
+        return str(self._info["console"])
+
+    @property
+    def serial_url(self) -> str:
+        """The console as ``socket://127.0.0.1:PORT`` (no bit rate: no 28800 trick)."""
+        if "serial_url" not in self._info:
+            raise QemuDeviceError("the device has not been started")
+        return str(self._info["serial_url"])
+
+    @property
+    def softap_tcp_port(self) -> int | None:
+        """The SoftAP's TCP port on 127.0.0.1 (None: no SoftAP, or not started)."""
+        return self._softap_port("tcp")
+
+    @property
+    def softap_http_port(self) -> int | None:
+        """The SoftAP's HTTP port on 127.0.0.1 (None: no SoftAP, or not started)."""
+        return self._softap_port("http")
+
+    def _softap_port(self, kind: str) -> int | None:
+        softap = self._info.get("softap")
+        port = softap.get(kind) if isinstance(softap, dict) else None
+        return port if isinstance(port, int) else None
+
+    @property
+    def pid(self) -> int | None:
+        """QEMU's process id while running."""
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def running(self) -> bool:
+        """Whether QEMU is alive."""
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def returncode(self) -> int | None:
+        """QEMU's exit status of the last run, None while running or before the first."""
+        return self._process.poll() if self._process is not None else None
+
+    @property
+    def log_path(self) -> Path:
+        """QEMU's output and the firmware's event log (appended across restarts)."""
+        return self.state_dir / LOG_FILE
+
+    @property
+    def ap_up(self) -> bool:
+        """Whether the relay listens for SoftAP clients (the device's AP is up)."""
+        return self._softap is not None and self._softap.listening
+
+    @property
+    def bridge_stats(self) -> BridgeStats:
+        """Frames across the bridge in the current run."""
+        if self._softap is None:
+            return BridgeStats()
+        return self._softap.stats
+
+    # --- the image ----------------------------------------------------------------------
+
+    def image_path(self) -> Path:
+        """The ELF to run, building it first if needed."""
+        if self._image is not None:
+            return self._image
+        image = image_path(self.platform)
+        if self._build or (self._build is None and not image.is_file()):
+            image = build_qemu_image(self.platform)
+        return image
+
+    def set_wifi_environment(self, networks: Iterable[WifiNetwork]) -> Path:
+        """Unsupported: the QEMU image has no simulated radio yet (only the native device
+        reads a Wi-Fi environment)."""
+        raise QemuDeviceError(
+            "the QEMU device has no simulated radio yet: it cannot scan or join networks"
+        )
+
+    # --- the fixture channel ------------------------------------------------------------
+
+    def send_fixture_line(self, line: str) -> None:
+        """Send one line on the fixture channel (USART3)."""
+        if self._fixture is None:
+            raise QemuDeviceError("the device has not been started")
+        self._fixture.send_line(line)
+
+    @property
+    def fixture_lines(self) -> list[str]:
+        """Every line the device sent on the fixture channel in this run."""
+        return self._fixture.lines if self._fixture is not None else []
+
+    def wait_for_fixture_line(self, pattern: str, timeout: float, *, start: int = 0) -> str:
+        """The first fixture line from index ``start`` matching the regular expression."""
+        if self._fixture is None:
+            raise QemuDeviceError("the device has not been started")
+        return self._fixture.wait_for_line(pattern, timeout, start=start)
+
+    def wait_ap(self, up: bool, timeout: float) -> bool:
+        """Wait until the relay listens for SoftAP clients (``up``) or stops."""
+        if self._softap is None:
+            return not up
+        return self._softap.wait_listening(up, timeout)
+
+    # --- life cycle ---------------------------------------------------------------------
+
+    def _identity(self) -> str:
+        if self.device_id is not None:
+            seed_identity(self.state_dir, device_id=self.device_id)
+            return self.device_id
+        stored = read_identity(self.state_dir).get("device_id", "").lower()
+        if _DEVICE_ID.match(stored):
+            return stored
+        device_id = os.urandom(12).hex()
+        seed_identity(self.state_dir, device_id=device_id)
+        return device_id
+
+    def _mac(self) -> str:
+        """The Wi-Fi MAC for `m` (12 hex digits): identity.txt's, or a new one with the OUI
+        Particle's Photons carry (6c:0b:84), kept there like the native device does."""
+        stored = read_identity(self.state_dir).get("mac", "").replace(":", "").lower()
+        if re.fullmatch(r"[0-9a-f]{12}", stored):
+            return stored
+        mac = "6c0b84" + os.urandom(3).hex()
+        seed_identity(self.state_dir, mac=":".join(mac[i : i + 2] for i in range(0, 12, 2)))
+        return mac
+
+    def _resolve_ports(self) -> None:
+        taken: set[int] = set()
+        if not self.console_port:
+            self.console_port = free_port(taken)
+        if self.platform not in NO_SOFTAP:
+            if not self.softap_port:
+                self.softap_port = free_port(taken)
+            if not self.http_port:
+                self.http_port = free_port(taken)
+
+    def start(self) -> dict[str, Any]:
+        """Start QEMU, connect its channels and wait until the firmware greets on the
+        fixture channel; return the ready event."""
+        if self.running:
+            raise QemuDeviceError("the device is already running")
+        self._teardown()
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        dct = self.state_dir / DCT_FILE
+        if len(str(dct)) > 255 or any(c in str(dct) for c in " ,"):
+            raise QemuDeviceError(
+                f"the state folder's path must be short and hold no spaces or commas: {dct}"
+            )
+        image = self.image_path()
+        if not image.is_file():
+            raise QemuDeviceError(f"QEMU image not found: {image}")
+        device_id = self._identity()
+        self._resolve_ports()
+        self._log = DeviceLog(self.log_path)
+        self._log.write(f"--- start {time.strftime('%Y-%m-%dT%H:%M:%S')}\n".encode())
+        boot_args = [
+            f"dct={dct}",
+            f"device_id={device_id}",
+            f"mac={self._mac() if self.platform not in NO_SOFTAP else '000000000000'}",
+            f"seed={self.seed or _seed()}",
+        ]
+        began = time.monotonic()
+        sockets: list[socket.socket] = []
+        try:
+            sockets = self._launch(image, boot_args)
+            self._loop = IoLoop(f"qemu-{device_id[-6:]}")
+            self._loop.run(self._attach(sockets), LOOP_TIMEOUT)
+            assert self._fixture is not None
+            if not self._fixture.wait_for_hello(1, self.ready_timeout):
+                code = self._process.poll() if self._process is not None else None
+                what = f"QEMU exited ({code})" if code is not None else "no greeting"
+                raise QemuDeviceError(
+                    f"the firmware did not greet on the fixture channel within "
+                    f"{self.ready_timeout:.0f} s: {what} (log: {self.log_path})"
+                )
+        except BaseException:
+            self.kill()
+            for sock in sockets:
+                sock.close()
+            raise
+        ready_ms = (time.monotonic() - began) * 1000
+        assert self._process is not None
+        self._info = {
+            "event": "ready",
+            "console": str(self.state_dir / CONSOLE_LINK),
+            "pty": self._console.pty.slave_path if self._console else None,
+            "serial_url": f"socket://127.0.0.1:{self.console_port}",
+            "platform": self.platform,
+            "device_id": device_id,
+            "pid": self._process.pid,
+            "image": str(image),
+            "ready_ms": round(ready_ms, 1),
+        }
+        if self._softap is not None:
+            self._info["softap"] = {
+                "tcp": self._softap.ports[Service.SIMPLE],
+                "http": self._softap.ports[Service.HTTP],
+            }
+        log.info("qemu %s ready in %.0f ms on %s", self.platform, ready_ms, self.console)
+        return self.info
+
+    def _launch(self, image: Path, boot_args: list[str]) -> list[socket.socket]:
+        assert self._log is not None
+        for attempt in range(START_ATTEMPTS):
+            taken = {p for p in (self.console_port, self.softap_port, self.http_port) if p}
+            ports = [free_port(taken) for _ in CHANNELS]
+            command = qemu_command(image, ports, boot_args, self.qemu)
+            self._process = QemuProcess(command, self._log)
+            try:
+                return self._process.connect(ports, self.ready_timeout)
+            except PortClash:
+                self._process.kill()
+                if attempt == START_ATTEMPTS - 1:
+                    raise
+                log.info("a QEMU port was taken meanwhile; trying other ports")
+        raise QemuProcessError("unreachable")
+
+    async def _attach(self, sockets: list[socket.socket]) -> None:
+        assert self._loop is not None and self._log is not None
+        loop = asyncio.get_running_loop()
+        console_sock, bridge_sock, fixture_sock = sockets
+        self._fixture = FixtureChannel(self._log, loop)
+        self._console = ConsoleRelay(loop, self.state_dir / CONSOLE_LINK, self._line_coding)
+        bridge: asyncio.Protocol = asyncio.Protocol()  # no AP (Electron): only drained
+        if self.platform not in NO_SOFTAP:
+            tcp, http = (self.softap_port or 0), (self.http_port or 0)
+            self._softap = SoftApRelay(loop, tcp, http)
+            bridge = self._softap.usart
+        for sock, protocol in (
+            (fixture_sock, self._fixture),
+            (console_sock, self._console.usart),
+            (bridge_sock, bridge),
+        ):
+            transport, _ = await loop.create_connection(lambda p=protocol: p, sock=sock)
+            self._transports.append(transport)
+        self.console_port = await self._console.serve_socket(self.console_port or 0)
+
+    def _line_coding(self, rate: int) -> None:
+        if self._fixture is not None and rate > 0:
+            self._fixture.write_now(f"BAUD {rate}")
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        """Wait for QEMU to end; its status, or None on timeout."""
+        if self._process is None:
+            return None
+        return self._process.wait(timeout)
+
+    def stop(self, timeout: float | None = None) -> int | None:
+        """SIGTERM QEMU (SIGKILL after ``timeout``), close every channel and join the I/O
+        thread; the exit status (0 for a clean stop)."""
+        if self._process is None:
+            return None
+        code = self._process.terminate(self.stop_timeout if timeout is None else timeout)
+        self._teardown()
+        return code
+
+    def kill(self) -> int | None:
+        """SIGKILL QEMU at once, like pulling the power; then close everything."""
+        code = self._process.kill() if self._process is not None else None
+        self._teardown()
+        return code
+
+    def restart(self) -> dict[str, Any]:
+        """Stop (if running) and start again with the same state and ports."""
+        self.stop()
+        return self.start()
+
+    def _teardown(self) -> None:
+        if self._loop is not None:
+            try:
+                self._loop.run(self._close_channels(), LOOP_TIMEOUT)
+            except (TimeoutError, RuntimeError) as exc:
+                log.warning("closing the QEMU device's channels: %s", exc)
+            self._loop.stop(LOOP_TIMEOUT)
+            self._loop = None
+        self._transports = []
+        self._console = self._softap = self._fixture = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    async def _close_channels(self) -> None:
+        if self._softap is not None:
+            self._softap.close()
+        if self._console is not None:
+            self._console.close()
+        for transport in self._transports:
+            transport.abort()
+        self._transports.clear()
+        await asyncio.sleep(0)  # let the aborts run their callbacks
+
+    def __enter__(self) -> QemuDevice:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _seed() -> str:
+    return os.urandom(32).hex()
