@@ -43,6 +43,10 @@ else:
     # also keeps PlatformIO from prepending its own -T.
     env.Append(LINKFLAGS=["-L" + ld_dir, "-Wl,-T," + ldscript])
     cpu = ["-mcpu=%s" % board.get("build.cpu"), "-mthumb"]
+    # Unit-test images (`pio test`) run under QEMU with semihosting: newlib's stdio and
+    # files go to the host through librdimon (and they may use the heap). Firmware images
+    # keep libnosys: no semihosting call can reach a real board.
+    syscalls = "rdimon" if "test" in env.subst("$BUILD_TYPE") else "nosys"
     env.Append(
         ASFLAGS=cpu, ASPPFLAGS=["-x", "assembler-with-cpp"],
         CCFLAGS=cpu + ["-Os", "-ffunction-sections", "-fdata-sections"],
@@ -50,8 +54,8 @@ else:
                   "-fno-use-cxa-atexit"],
         CPPDEFINES=[("F_CPU", "$BOARD_F_CPU")],
         LINKFLAGS=cpu + ["-Wl,--gc-sections", "-nostartfiles",
-                         "--specs=nano.specs", "--specs=nosys.specs"],
-        LIBS=["c", "gcc", "m", "stdc++", "nosys"],
+                         "--specs=nano.specs", f"--specs={syscalls}.specs"],
+        LIBS=["c", "gcc", "m", "stdc++", syscalls],
     )
     env.Append(BUILDERS=dict(ElfToBin=Builder(
         action=env.VerboseAction("$OBJCOPY -O binary $SOURCES $TARGET", "Building $TARGET"),

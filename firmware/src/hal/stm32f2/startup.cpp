@@ -25,9 +25,11 @@ void USART3_IRQHandler();
     }
 }
 
+#ifndef PIO_UNIT_TESTING  // unit-test images (QEMU) use newlib's heap and atexit
 // Firmware never exits, so destructors of static objects never run; not registering them
 // also keeps newlib's atexit, and with it malloc, out of the image (no heap, ever).
 int atexit(void (*)()) { return 0; }
+#endif
 
 [[noreturn]] void Default_Handler() {
     for (;;) {
@@ -69,5 +71,7 @@ static_assert(sizeof(VectorTable) == 0x184, "the module prefix follows a 0x184-b
 // Nothing is ever allocated, so nothing is ever deleted; the deleting destructors of the
 // HAL interfaces still name operator delete. Defining it here keeps newlib's allocator
 // out of the image; reaching it would be a bug, so it stops.
+#ifndef PIO_UNIT_TESTING
 void operator delete(void*) noexcept { Default_Handler(); }
 void operator delete(void*, unsigned int) noexcept { Default_Handler(); }
+#endif
