@@ -11,6 +11,8 @@ from harken.emulate.wifi_env import (
     WifiNetwork,
     format_wifi_env,
     parse_network_spec,
+    parse_wifi_env,
+    read_wifi_env,
     write_wifi_env,
 )
 
@@ -71,6 +73,25 @@ def test_the_file_is_replaced_atomically(tmp_path):
     assert target.read_text().startswith("Two\t")
     assert target.stat().st_ino != before  # a new file renamed over the old one
     assert [p.name for p in target.parent.iterdir()] == [WIFI_ENV_FILE]
+
+
+def test_the_file_reads_back_as_the_device_reads_it(tmp_path):
+    networks = [
+        WifiNetwork("Home Net", 0x00400004, channel=6, rssi=-45, password="pass phrase"),
+        WifiNetwork("Cafe", 0, channel=11, rssi=-63),
+        WifiNetwork("Odd", 0xFFFFFFFF, join_ms=0, behaviour="timeout", password="x"),
+        WifiNetwork("Café ☕", 0x00400006, behaviour="gone"),
+    ]
+    assert read_wifi_env(tmp_path) == []  # no file: no networks
+    write_wifi_env(tmp_path, networks)
+    assert read_wifi_env(tmp_path) == networks
+    # the columns after the security are optional; lines naming no network are skipped
+    assert parse_wifi_env("Old\t400004\t3\t-70\n\njunk\n\t0\n" + "x" * 33 + "\t0\n") == [
+        WifiNetwork("Old", 0x00400004, channel=3, rssi=-70)
+    ]
+    with pytest.raises(ValueError, match="line 2") as raised:
+        parse_wifi_env("A\t0\nB\t4\t1\t-50\tsecret-pass\t200\tflaky\n")
+    assert "secret-pass" not in str(raised.value)
 
 
 def test_native_device_writes_the_environment_and_passes_softap_ports(tmp_path):

@@ -29,6 +29,7 @@ def test_emulate_qemu_serves_until_interrupted(
     env = {**os.environ, ENV_BUILD_DIR: str(ROOT / BUILD_DIR)}
     command = [str(HARKEN), "emulate", "qemu", "--state", str(tmp_path / "dev"), "--json"]
     command += ["--device-id", "00112233445566778899aabb"]
+    command += ["--network", "HomeNet:wpa2_aes:pass-phrase:6:-48", "--network", "Cafe:open"]
     run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     qemu_pid = None
     try:
@@ -49,6 +50,8 @@ def test_emulate_qemu_serves_until_interrupted(
             except SoftApUnreachable:
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
+        scan = [(e.ssid, e.security, e.channel, e.rssi) for e in tcp.scan()]
+        assert scan == [("HomeNet", 0x00400004, 6, -48), ("Cafe", 0, 1, -50)]
         run.send_signal(signal.SIGINT)
         assert run.wait(10) == 0
     finally:

@@ -36,6 +36,13 @@ else:
     )
     ld_dir = os.path.join(platform.get_dir(), "ldscripts")
     ldscript = env.subst(env.get("LDSCRIPT_PATH", ""))
+    # Unit-test images may run on a roomier QEMU machine than the firmware (board.json:
+    # debug.qemu_test_machine / qemu_test_ldscript / qemu_test_ram).
+    testing = "test" in env.subst("$BUILD_TYPE")
+    if testing and board.get("debug.qemu_test_ldscript", ""):
+        ldscript = board.get("debug.qemu_test_ldscript")
+        board.update("upload.maximum_size", int(board.get("debug.qemu_test_flash")))
+        board.update("upload.maximum_ram_size", int(board.get("debug.qemu_test_ram")))
     if not os.path.isfile(os.path.join(env.subst("$PROJECT_DIR"), ldscript)):
         ldscript = os.path.join(ld_dir, ldscript)
     env.Replace(LDSCRIPT_PATH=ldscript)
@@ -46,7 +53,7 @@ else:
     # Unit-test images (`pio test`) run under QEMU with semihosting: newlib's stdio and
     # files go to the host through librdimon (and they may use the heap). Firmware images
     # keep libnosys: no semihosting call can reach a real board.
-    syscalls = "rdimon" if "test" in env.subst("$BUILD_TYPE") else "nosys"
+    syscalls = "rdimon" if testing else "nosys"
     env.Append(
         ASFLAGS=cpu, ASPPFLAGS=["-x", "assembler-with-cpp"],
         CCFLAGS=cpu + ["-Os", "-ffunction-sections", "-fdata-sections"],

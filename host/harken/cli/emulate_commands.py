@@ -32,16 +32,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     native.add_argument("--product-id", type=int, metavar="N", help="product id to report")
     native.add_argument("--product-version", type=int, metavar="N", help="product version")
-    native.add_argument(
-        "--network",
-        dest="networks",
-        action="append",
-        type=network_argument,
-        metavar="SPEC",
-        help="a simulated Wi-Fi network (repeat for more; replaces STATE/wifi-env.txt): "
-        + NETWORK_SPEC_HELP.replace("%", "%%")
-        + ". The password is visible in ps: this is a test network.",
-    )
+    add_network_option(native)
     native.add_argument(
         "--softap-port", type=int, metavar="N", help="SoftAP TCP port on 127.0.0.1 (0: any free)"
     )
@@ -72,8 +63,23 @@ def add_qemu_parser(sub: argparse._SubParsersAction) -> None:
     qemu.add_argument(
         "--console-port", type=int, metavar="N", help="console socket:// port (0: any free)"
     )
+    add_network_option(qemu)
     qemu.add_argument("--json", action="store_true", help="print the ready event as JSON")
     qemu.set_defaults(handler=run_qemu)
+
+
+def add_network_option(parser: argparse.ArgumentParser) -> None:
+    """``--network SPEC``, repeatable."""
+    parser.add_argument(
+        "--network",
+        dest="networks",
+        action="append",
+        type=network_argument,
+        metavar="SPEC",
+        help="a simulated Wi-Fi network (repeat for more; replaces STATE/wifi-env.txt): "
+        + NETWORK_SPEC_HELP.replace("%", "%%")
+        + ". The password is visible in ps: this is a test network.",
+    )
 
 
 def network_argument(text: str) -> WifiNetwork:
@@ -138,6 +144,8 @@ def run_qemu(args: argparse.Namespace) -> int:
         http_port=args.http_port,
         console_port=args.console_port,
     )
+    if args.networks:
+        device.set_wifi_environment(args.networks)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

@@ -11,10 +11,15 @@ USARTs, each a QEMU server socket on 127.0.0.1 that this class connects in order
 - USART2, the network bridge (protocol/qemu-bridge.md): SoftAP TCP and HTTP clients on
   127.0.0.1 ports, relayed while the device says its AP is up (Photon and P1).
 - USART3, the fixture channel (protocol/qemu-fixture.md): ``HELLO harken-fixture 1`` marks the
-  device ready; lines both ways.
+  device ready; lines both ways, among them the networks of the simulated radio.
 
 QEMU's output (the firmware's ``[category] text`` event log) goes to ``STATE/qemu.log``.
-There is no simulated radio yet: :meth:`QemuDevice.set_wifi_environment` is unsupported.
+
+The Wi-Fi neighbourhood is ``STATE/wifi-env.txt``, as for the native device
+(:mod:`harken.emulate.wifi_env`): :meth:`QemuDevice.set_wifi_environment` replaces it and
+sends it to a running device; the file is read at every start and sent right after every
+boot greeting (a start, a restart, a reboot of the firmware), before the device is ready. A
+change made to the file by hand reaches a running device at its next boot.
 """
 
 from __future__ import annotations
@@ -34,7 +39,13 @@ from typing import Any
 from harken.emulate.io_loop import DeviceLog, IoLoop
 from harken.emulate.native import _pio_command, find_repo_root, read_identity, seed_identity
 from harken.emulate.qemu_console import ConsoleRelay
-from harken.emulate.qemu_fixture import FixtureChannel
+from harken.emulate.qemu_fixture import (
+    MAX_NETWORKS,
+    FixtureChannel,
+    FixtureLost,
+    wait_answers,
+    wifi_lines,
+)
 from harken.emulate.qemu_process import (
     CHANNELS,
     PortClash,
@@ -44,7 +55,7 @@ from harken.emulate.qemu_process import (
     qemu_command,
 )
 from harken.emulate.qemu_softap import BridgeStats, SoftApRelay
-from harken.emulate.wifi_env import WifiNetwork
+from harken.emulate.wifi_env import WifiNetwork, read_wifi_env, write_wifi_env
 from harken.errors import HarkenError
 from harken.protocol.bridge import Service
 from harken.protocol.platform import platform_by_name
@@ -54,6 +65,8 @@ ENV_BUILD_DIR = "HARKEN_QEMU_BUILD_DIR"
 ENVS = {"photon": "qemu", "p1": "qemu_p1", "electron": "qemu_electron"}
 """The PlatformIO env of each platform's QEMU image."""
 NO_SOFTAP = {"electron"}
+NO_RADIO = {"electron"}
+"""Platforms whose image has no simulated Wi-Fi radio (their wifi-env.txt is not sent)."""
 LOG_FILE = "qemu.log"
 DCT_FILE = "dct.bin"
 CONSOLE_LINK = "console"
@@ -173,6 +186,7 @@ class QemuDevice:
         self._softap: SoftApRelay | None = None
         self._fixture: FixtureChannel | None = None
         self._transports: list[asyncio.BaseTransport] = []
+        self._wifi_env: list[WifiNetwork] = []
 
     # --- properties ---------------------------------------------------------------------
 
@@ -253,12 +267,44 @@ class QemuDevice:
             image = build_qemu_image(self.platform)
         return image
 
+    @property
+    def wifi_environment(self) -> list[WifiNetwork]:
+        """The networks the simulated radio is given (as of the last start or set)."""
+        return list(self._wifi_env)
+
     def set_wifi_environment(self, networks: Iterable[WifiNetwork]) -> Path:
-        """Unsupported: the QEMU image has no simulated radio yet (only the native device
-        reads a Wi-Fi environment)."""
-        raise QemuDeviceError(
-            "the QEMU device has no simulated radio yet: it cannot scan or join networks"
-        )
+        """Replace the simulated Wi-Fi neighbourhood: write ``STATE/wifi-env.txt`` (the
+        native device's file, atomically) and, while the device runs, send it over the
+        fixture channel and wait until the device has taken it. It is sent again after every
+        (re)start and reboot. Returns the file's path."""
+        networks = list(networks)
+        if len(networks) > MAX_NETWORKS and self.platform not in NO_RADIO:
+            raise QemuDeviceError(
+                f"the QEMU image's radio holds at most {MAX_NETWORKS} networks, not {len(networks)}"
+            )
+        path = write_wifi_env(self.state_dir, networks)
+        self._wifi_env = networks
+        fixture = self._fixture
+        if fixture is None or not self.running or self.platform in NO_RADIO:
+            return path
+        lines = wifi_lines(networks)
+        try:
+            try:
+                answers = fixture.request(lines, self.ready_timeout)
+            except FixtureLost:
+                if not self.running:
+                    raise
+                # a reboot cancelled the lines; its own push carried these networks unless
+                # it raced this call, so send them once more
+                answers = fixture.request(lines, self.ready_timeout)
+        except FixtureLost as exc:
+            raise QemuDeviceError(f"sending the Wi-Fi environment: {exc}") from None
+        _check_wifi_answers(answers)
+        return path
+
+    def _boot_lines(self) -> list[str]:
+        """What the fixture channel sends after each boot greeting (loop thread)."""
+        return wifi_lines(self._wifi_env) if self.platform not in NO_RADIO else []
 
     # --- the fixture channel ------------------------------------------------------------
 
@@ -286,6 +332,18 @@ class QemuDevice:
         return self._softap.wait_listening(up, timeout)
 
     # --- life cycle ---------------------------------------------------------------------
+
+    def _read_wifi_env(self) -> list[WifiNetwork]:
+        try:
+            networks = read_wifi_env(self.state_dir)
+        except ValueError as exc:
+            raise QemuDeviceError(f"{self.state_dir}: {exc}") from None
+        if len(networks) > MAX_NETWORKS and self.platform not in NO_RADIO:
+            raise QemuDeviceError(
+                f"the QEMU image's radio holds at most {MAX_NETWORKS} networks; "
+                f"{self.state_dir} lists {len(networks)}"
+            )
+        return networks
 
     def _identity(self) -> str:
         if self.device_id is not None:
@@ -335,6 +393,7 @@ class QemuDevice:
             raise QemuDeviceError(f"QEMU image not found: {image}")
         device_id = self._identity()
         self._resolve_ports()
+        self._wifi_env = self._read_wifi_env()
         self._log = DeviceLog(self.log_path)
         self._log.write(f"--- start {time.strftime('%Y-%m-%dT%H:%M:%S')}\n".encode())
         boot_args = [
@@ -357,6 +416,10 @@ class QemuDevice:
                     f"the firmware did not greet on the fixture channel within "
                     f"{self.ready_timeout:.0f} s: {what} (log: {self.log_path})"
                 )
+            try:
+                _check_wifi_answers(wait_answers(self._fixture.boot_answers, self.ready_timeout))
+            except FixtureLost as exc:
+                raise QemuDeviceError(f"sending the Wi-Fi environment: {exc}") from None
         except BaseException:
             self.kill()
             for sock in sockets:
@@ -403,7 +466,7 @@ class QemuDevice:
         assert self._loop is not None and self._log is not None
         loop = asyncio.get_running_loop()
         console_sock, bridge_sock, fixture_sock = sockets
-        self._fixture = FixtureChannel(self._log, loop)
+        self._fixture = FixtureChannel(self._log, loop, self._boot_lines)
         self._console = ConsoleRelay(loop, self.state_dir / CONSOLE_LINK, self._line_coding)
         bridge: asyncio.Protocol = asyncio.Protocol()  # no AP (Electron): only drained
         if self.platform not in NO_SOFTAP:
@@ -488,3 +551,9 @@ class QemuDevice:
 
 def _seed() -> str:
     return os.urandom(32).hex()
+
+
+def _check_wifi_answers(answers: list[str]) -> None:
+    refused = next((a for a in answers if a != "OK"), None)
+    if refused is not None:
+        raise QemuDeviceError(f"the device refused its Wi-Fi environment: {refused}")

@@ -1,4 +1,5 @@
-"""The simulated Wi-Fi neighbourhood of a native virtual device (``STATE/wifi-env.txt``).
+"""The simulated Wi-Fi neighbourhood of an emulated device (``STATE/wifi-env.txt``): the native
+device reads the file, the QEMU device's host sends it over the fixture channel.
 
 One network per line, TAB-separated::
 
@@ -98,6 +99,44 @@ def write_wifi_env(state_dir: str | Path, networks: Iterable[WifiNetwork]) -> Pa
         Path(temp).unlink(missing_ok=True)
         raise
     return target
+
+
+def parse_wifi_env(text: str) -> list[WifiNetwork]:
+    """The networks of a ``wifi-env.txt`` text. As on the device, the columns after the
+    security are optional and lines that name no network (fewer than two columns, an empty
+    or too long SSID) are skipped; a network with an invalid column is a :class:`ValueError`
+    naming the line."""
+    networks = []
+    for number, line in enumerate(text.splitlines(), 1):
+        fields = line.split("\t")
+        if len(fields) < 2 or not 1 <= len(fields[0].encode("utf-8")) <= SSID_MAX:
+            continue
+        fields += [""] * (7 - len(fields))
+        ssid, security, channel, rssi, password, join_ms, behaviour = fields[:7]
+        try:
+            networks.append(
+                WifiNetwork(
+                    ssid=ssid,
+                    security=int(security, 16),
+                    channel=int(channel) if channel else 1,
+                    rssi=int(rssi) if rssi else -50,
+                    password=password or None,
+                    join_ms=int(join_ms) if join_ms else DEFAULT_JOIN_MS,
+                    behaviour=behaviour or "ok",
+                )
+            )
+        except ValueError as exc:  # never echoes the password
+            raise ValueError(f"{WIFI_ENV_FILE} line {number}: {exc}") from None
+    return networks
+
+
+def read_wifi_env(state_dir: str | Path) -> list[WifiNetwork]:
+    """The networks in ``state_dir/wifi-env.txt``; none when the file is missing."""
+    try:
+        text = (Path(state_dir) / WIFI_ENV_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return parse_wifi_env(text)
 
 
 NETWORK_SPEC_HELP = (

@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
     static native::MonotonicClock clock;
     static native::ProcessControl control;
     static native::StderrLog log;
-    static native::SimulatedRadio radio(wifi_path);
+    static native::SimulatedRadio radio(wifi_path, clock);
     static native::SystemEntropy entropy;
     static native::SetupSockets setup_ap(static_cast<std::uint16_t>(opt.softap_port),
                                          static_cast<std::uint16_t>(opt.http_port));

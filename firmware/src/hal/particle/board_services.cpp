@@ -43,6 +43,8 @@ void read_identity(hal::Identity& out) {
 }
 
 hal::SetupListener* setup_ap() { return nullptr; }
+
+hal::Radio* radio(hal::Clock&) { return nullptr; }
 void start_channels() {}
 void poll(core::Device&) {}
 

@@ -1,6 +1,7 @@
 // QEMU netduino2: no RCC model (clock set-up would hang), DCT in a semihosted host file,
 // event log on QEMU's stderr through semihosting, identity and seed from the command line,
-// the setup AP over the USART2 bridge and the bench over the USART3 fixture channel.
+// the setup AP over the USART2 bridge, and the bench (line coding, the Wi-Fi networks the
+// simulated radio sees) over the USART3 fixture channel.
 #include "../stm32f2/board_services.hpp"
 
 #include <cstring>
@@ -9,6 +10,7 @@
 #include "boot_arguments.hpp"
 #include "bridge_listener.hpp"
 #include "fixture_channel.hpp"
+#include "fixture_radio.hpp"
 #include "host_seed_entropy.hpp"
 #include "semihosted_flash.hpp"
 #include "semihosting.hpp"
@@ -37,15 +39,19 @@ qemu::FixtureChannel& fixture() {
     return channel;
 }
 
+// Set by board::radio(): the Photon and P1 have one, the Electron none.
+qemu::FixtureRadio* fixture_radio = nullptr;
+
 // Device OS acts on the USB CDC line coding; here the host runner watches the console's pty
-// and reports the rate a client set.
-class LineCodingEvents final : public qemu::FixtureEvents {
+// and reports the rate a client set. It also tells the simulated radio what networks exist.
+class HostEvents final : public qemu::FixtureEvents {
 public:
-    explicit LineCodingEvents(core::Device& device) : device_(device) {}
+    explicit HostEvents(core::Device& device) : device_(device) {}
     void bit_rate_set(std::uint32_t rate) override {
         if (rate == 28800) device_.start_listening(core::ListenReason::host_request);
         if (rate == 14400) board::event_log().event("system", "DFU requested: not available");
     }
+    qemu::FixtureRadio* radio() override { return fixture_radio; }
 
 private:
     core::Device& device_;
@@ -83,6 +89,12 @@ void read_identity(hal::Identity& out) {
 
 hal::SetupListener* setup_ap() { return &qemu::bridge_listener(); }
 
+hal::Radio* radio(hal::Clock& clock) {
+    static qemu::FixtureRadio simulated(clock);
+    fixture_radio = &simulated;
+    return &simulated;
+}
+
 void start_channels() {
     qemu::start_bridge();
     usart3().init(30000000u, 115200u);  // PCLK1 = 30 MHz; QEMU ignores the rate
@@ -91,7 +103,7 @@ void start_channels() {
 
 void poll(core::Device& device) {
     qemu::bridge_listener().poll();
-    LineCodingEvents events(device);
+    HostEvents events(device);
     fixture().poll(events);
 }
 

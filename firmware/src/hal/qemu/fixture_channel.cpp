@@ -27,6 +27,7 @@ constexpr char FixtureChannel::kHello[];
 const FixtureChannel::Command FixtureChannel::kCommands[] = {
     {"HELLO", &FixtureChannel::hello},
     {"BAUD", &FixtureChannel::baud},
+    {"NET", &FixtureChannel::net},
 };
 
 void FixtureChannel::begin() { reply(kHello); }
@@ -78,6 +79,21 @@ const char* FixtureChannel::baud(const char* args, FixtureEvents& events) {
     if (!parse_number(args, 100000000u, &rate)) return "bad argument";
     events.bit_rate_set(rate);
     return nullptr;
+}
+
+// NET CLEAR, or NET ADD <ssid-hex> <security-hex> <channel> <rssi> <password-hex|->
+// <join_ms> <ok|gone|timeout>.
+const char* FixtureChannel::net(const char* args, FixtureEvents& events) {
+    FixtureRadio* radio = events.radio();
+    if (!radio) return "no radio";
+    if (std::strcmp(args, "CLEAR") == 0) {
+        radio->clear();
+        return nullptr;
+    }
+    core::SimulatedNetwork network;
+    if (std::strncmp(args, "ADD ", 4) != 0 || !core::parse_network_args(args + 4, &network))
+        return "bad argument";
+    return radio->add(network) ? nullptr : "table full";
 }
 
 void FixtureChannel::reply(const char* text, const char* detail) {

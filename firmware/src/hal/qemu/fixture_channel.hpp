@@ -1,10 +1,12 @@
 #pragma once
 // The QEMU fixture channel on USART3 (protocol/qemu-fixture.md): a line protocol through
 // which the host plays the parts of the bench the emulator lacks. Today: the bit rate a
-// client set on the console's host-side pty (Device OS acts on USB CDC line coding).
+// client set on the console's host-side pty (Device OS acts on USB CDC line coding) and the
+// networks the simulated Wi-Fi radio sees.
 #include <cstddef>
 #include <cstdint>
 
+#include "fixture_radio.hpp"
 #include "hal/console_port.hpp"
 
 namespace qemu {
@@ -14,12 +16,14 @@ class FixtureEvents {
 public:
     virtual ~FixtureEvents() = default;
     virtual void bit_rate_set(std::uint32_t bits_per_second) = 0;
+    // The simulated radio the NET lines fill; nullptr on a platform without Wi-Fi.
+    virtual FixtureRadio* radio() = 0;
 };
 
 class FixtureChannel {
 public:
     static constexpr char kHello[] = "HELLO harken-fixture 1";
-    static constexpr std::size_t kMaxLine = 63;
+    static constexpr std::size_t kMaxLine = 255;  // the longest NET ADD has 238
 
     explicit FixtureChannel(hal::ConsolePort& port) : port_(port) {}
     // Greets the host; before the device boots.
@@ -39,6 +43,7 @@ private:
     void dispatch(FixtureEvents& events);
     const char* hello(const char* args, FixtureEvents& events);
     const char* baud(const char* args, FixtureEvents& events);
+    const char* net(const char* args, FixtureEvents& events);
     void reply(const char* text, const char* detail = nullptr);
 
     hal::ConsolePort& port_;

@@ -4,9 +4,11 @@
 #include <cstdint>
 
 #include "core/device.hpp"
+#include "hal/clock.hpp"
 #include "hal/entropy.hpp"
 #include "hal/event_log.hpp"
 #include "hal/identity.hpp"
+#include "hal/radio.hpp"
 #include "hal/setup_listener.hpp"
 #include "hal/storage.hpp"
 
@@ -25,6 +27,9 @@ void read_identity(hal::Identity& out);
 // The setup AP's servers: the USART2 network bridge on QEMU; nullptr on the boards until the
 // Wi-Fi driver exists.
 hal::SetupListener* setup_ap();
+// The Wi-Fi radio, for platforms that have one: on QEMU a simulated one whose networks the
+// host sends over the fixture channel; nullptr on the boards until the Wi-Fi driver exists.
+hal::Radio* radio(hal::Clock& clock);
 // Channels beyond the console, started before the device boots (QEMU: the bridge and the
 // fixture channel greet the host).
 void start_channels();

@@ -39,7 +39,8 @@ int main() {
     static stm32f2::ResetControl control;
     static core::Device device(core::Board{platform, console, board::dct_storage(), clock,
                                            control, board::event_log(), identity,
-                                           board::entropy(), nullptr,
+                                           board::entropy(),
+                                           platform.has_wifi ? board::radio(clock) : nullptr,
                                            platform.has_wifi ? board::setup_ap() : nullptr,
                                            image, platform.listen_timeout_ms});
     board::start_channels();
