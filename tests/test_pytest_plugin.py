@@ -131,7 +131,7 @@ def test_markers_are_registered(inner: pytest.Pytester):
         ([], {"fixture"}),
         (["--dut-platform", "p1"], {"fixture"}),
         (["--dut-platform", "electron"], {"fixture", "softap", "radio_sim"}),
-        (["--dut", "qemu"], {"radio_sim", "power_cut"}),
+        (["--dut", "qemu"], {"power_cut"}),
         (["--dut", "qemu", "--dut-platform", "electron"], {"radio_sim", "power_cut", "softap"}),
         (["--dut", "serial:/dev/ttyFAKE0"], set(ALL_NEEDS)),
         (

@@ -5,7 +5,7 @@ one of those capabilities skips the test with a reason naming it. Which DUT has 
 
 | capability | native | qemu | serial |
 |---|---|---|---|
-| ``radio_sim`` | yes | no | no |
+| ``radio_sim`` | yes | Photon, P1 | no |
 | ``softap`` | Photon, P1 | Photon, P1 | with ``--dut-softap-host`` (Photon, P1) |
 | ``fixture`` | no | yes | no |
 | ``power_cut`` | yes | no | no |
@@ -37,7 +37,7 @@ CAPABILITIES: dict[str, str] = {
 
 _BY_KIND: dict[str, frozenset[str]] = {
     "native": frozenset({RADIO_SIM, SOFTAP, POWER_CUT, FRESH_STATE}),
-    "qemu": frozenset({SOFTAP, FIXTURE, FRESH_STATE}),
+    "qemu": frozenset({RADIO_SIM, SOFTAP, FIXTURE, FRESH_STATE}),
     "serial": frozenset({SOFTAP}),
 }
 
