@@ -31,7 +31,7 @@ import re
 import socket
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -148,6 +148,7 @@ class QemuDevice:
         ready_timeout: float = READY_TIMEOUT,
         stop_timeout: float = STOP_TIMEOUT,
         qemu: str = "qemu-system-arm",
+        extra_args: Sequence[str] = (),
     ) -> None:
         if platform_by_name(platform) is None or platform.lower() not in ENVS:
             raise ValueError("platform must be photon, p1 or electron")
@@ -176,6 +177,8 @@ class QemuDevice:
         self.ready_timeout = ready_timeout
         self.stop_timeout = stop_timeout
         self.qemu = qemu
+        self.extra_args = list(extra_args)
+        """More QEMU options (e.g. a TCG plugin for the benchmarks)."""
         self._image = Path(image) if image is not None else None
         self._build = build
         self._info: dict[str, Any] = {}
@@ -451,7 +454,7 @@ class QemuDevice:
         for attempt in range(START_ATTEMPTS):
             taken = {p for p in (self.console_port, self.softap_port, self.http_port) if p}
             ports = [free_port(taken) for _ in CHANNELS]
-            command = qemu_command(image, ports, boot_args, self.qemu)
+            command = qemu_command(image, ports, boot_args, self.qemu) + self.extra_args
             self._process = QemuProcess(command, self._log)
             try:
                 return self._process.connect(ports, self.ready_timeout)
