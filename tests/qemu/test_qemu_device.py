@@ -215,3 +215,31 @@ def test_qemu_exiting_at_once_is_reported(tmp_path: Path) -> None:
     with pytest.raises(HarkenError, match="exited"):
         device.start()
     assert not device.running
+
+
+def test_several_devices_run_in_parallel_without_port_clashes(qemu_device: StartQemu) -> None:
+    """Four QEMU devices started at once each get their own ports and answer on them."""
+    devices: list[QemuDevice] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def start(index: int) -> None:
+        try:
+            device = qemu_device(device_id=f"{index:024x}")
+            with lock:
+                devices.append(device)
+        except BaseException as exc:  # reported below, with the others
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(i + 1,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    ports = [p for d in devices for p in (d.softap_tcp_port, d.softap_http_port)]
+    assert len(devices) == 4 and len(set(ports)) == 8
+    for device in devices:
+        with ConsoleClient.open(device.console) as console:
+            assert console.identify().device_id == device.info["device_id"]
+        assert raw_exchange(device.softap_tcp_port, TCP_VERSION) == TCP_VERSION_REPLY
