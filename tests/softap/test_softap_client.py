@@ -6,7 +6,6 @@ listening mode."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -15,8 +14,9 @@ from harken.cli.main import main
 from harken.emulate.native import NativeDevice
 from harken.emulate.wifi_env import WifiNetwork
 from harken.protocol.softap.messages import ScanEntry
+from harken.pytest_plugin.softap_wire import wait_until_down, wait_until_up
 from harken.softap.client import SoftApClient
-from harken.softap.errors import NoReply, Rejected, SoftApUnreachable, is_unknown_command
+from harken.softap.errors import NoReply, Rejected, is_unknown_command
 from harken.softap.setup_flow import SetupRequest, run_setup
 from stored_config import check_claim_code, read_store
 
@@ -35,28 +35,12 @@ JOIN_TIMEOUT = 90.0
 
 
 def wait_for_softap(client: SoftApClient, timeout: float = SOFTAP_UP_TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            client.version()
-            return
-        except SoftApUnreachable:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+    wait_until_up(client, timeout)
 
 
 def wait_for_softap_gone(client: SoftApClient, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            client.version()
-        except SoftApUnreachable as exc:
-            if exc.refused:
-                return  # a reset is the listener closing under a connection: try again
-        if time.monotonic() > deadline:
-            pytest.fail(f"the SoftAP was still up {timeout:.0f} s after the join")
-        time.sleep(0.1)
+    if not wait_until_down(client, timeout):
+        pytest.fail(f"the SoftAP was still up {timeout:.0f} s after the join")
 
 
 @pytest.fixture

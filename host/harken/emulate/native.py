@@ -33,6 +33,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from harken.emulate.ready_event import ReadyEventView
 from harken.emulate.wifi_env import WifiNetwork, write_wifi_env
 from harken.errors import HarkenError
 from harken.protocol.platform import platform_by_name
@@ -136,8 +137,10 @@ def seed_identity(state_dir: Path, **values: str) -> None:
     path.write_text("".join(f"{k}={v}\n" for k, v in current.items()), encoding="utf-8")
 
 
-class NativeDevice:
+class NativeDevice(ReadyEventView):
     """Start, stop, kill and restart one virtual device. Use as a context manager."""
+
+    _not_started = NativeDeviceError
 
     def __init__(
         self,
@@ -190,33 +193,6 @@ class NativeDevice:
         self._log: IO[bytes] | None = None
 
     # --- properties ---------------------------------------------------------------------
-
-    @property
-    def info(self) -> dict[str, Any]:
-        """The ready event of the current (or last) run."""
-        return dict(self._info)
-
-    @property
-    def console(self) -> str:
-        """Path of the console symlink (a pyserial URL)."""
-        if "console" not in self._info:
-            raise NativeDeviceError("the device has not been started")
-        return str(self._info["console"])
-
-    @property
-    def softap_tcp_port(self) -> int | None:
-        """The SoftAP's TCP port on 127.0.0.1 from the ready line (None: no SoftAP)."""
-        return self._softap_port("tcp")
-
-    @property
-    def softap_http_port(self) -> int | None:
-        """The SoftAP's HTTP port on 127.0.0.1 from the ready line (None: no SoftAP)."""
-        return self._softap_port("http")
-
-    def _softap_port(self, kind: str) -> int | None:
-        softap = self._info.get("softap")
-        port = softap.get(kind) if isinstance(softap, dict) else None
-        return port if isinstance(port, int) and not isinstance(port, bool) else None
 
     @property
     def pid(self) -> int | None:

@@ -55,6 +55,7 @@ from harken.emulate.qemu_process import (
     qemu_command,
 )
 from harken.emulate.qemu_softap import BridgeStats, SoftApRelay
+from harken.emulate.ready_event import ReadyEventView
 from harken.emulate.wifi_env import WifiNetwork, read_wifi_env, write_wifi_env
 from harken.errors import HarkenError
 from harken.protocol.bridge import Service
@@ -130,8 +131,10 @@ def build_qemu_image(
     return image
 
 
-class QemuDevice:
+class QemuDevice(ReadyEventView):
     """Start, stop, kill and restart one QEMU device. Use as a context manager."""
+
+    _not_started = QemuDeviceError
 
     def __init__(
         self,
@@ -194,38 +197,11 @@ class QemuDevice:
     # --- properties ---------------------------------------------------------------------
 
     @property
-    def info(self) -> dict[str, Any]:
-        """The ready event of the current (or last) run, shaped like the native device's."""
-        return dict(self._info)
-
-    @property
-    def console(self) -> str:
-        """Path of the console symlink (a pyserial URL; the 28800 trick works on it)."""
-        if "console" not in self._info:
-            raise QemuDeviceError("the device has not been started")
-        return str(self._info["console"])
-
-    @property
     def serial_url(self) -> str:
         """The console as ``socket://127.0.0.1:PORT`` (no bit rate: no 28800 trick)."""
         if "serial_url" not in self._info:
             raise QemuDeviceError("the device has not been started")
         return str(self._info["serial_url"])
-
-    @property
-    def softap_tcp_port(self) -> int | None:
-        """The SoftAP's TCP port on 127.0.0.1 (None: no SoftAP, or not started)."""
-        return self._softap_port("tcp")
-
-    @property
-    def softap_http_port(self) -> int | None:
-        """The SoftAP's HTTP port on 127.0.0.1 (None: no SoftAP, or not started)."""
-        return self._softap_port("http")
-
-    def _softap_port(self, kind: str) -> int | None:
-        softap = self._info.get("softap")
-        port = softap.get(kind) if isinstance(softap, dict) else None
-        return port if isinstance(port, int) else None
 
     @property
     def pid(self) -> int | None:
