@@ -21,6 +21,7 @@ from harken.pytest_plugin import (
     WifiEnvironment,
     enter_listening,
 )
+from harken.pytest_plugin.fixture_lines import FixtureLines
 from harken.transport.serial_port import ReadTimeout
 
 PASSWORD = "correct horse battery"
@@ -236,3 +237,11 @@ def test_j_reports_a_wrong_password_and_listening_mode_returns(
 @pytest.mark.needs(FRESH_STATE)
 def test_j_before_any_join_is_idle(console_wire: ConsoleWire) -> None:
     console_wire.exchange("j", '{"attempt":0,"state":"idle"}\r\n', "j")
+
+
+def test_the_fixture_channel_answers_every_line(dut_fixture: FixtureLines) -> None:
+    """The fixture channel (protocol/qemu-fixture.md) greets, and answers each command line
+    with exactly one line: OK, or ERR with a reason."""
+    assert dut_fixture.seen(r"^HELLO harken-fixture 1$")
+    assert dut_fixture.command("BAUD 9600") == "OK"
+    assert dut_fixture.command("NO-SUCH-COMMAND").startswith("ERR ")

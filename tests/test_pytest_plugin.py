@@ -313,5 +313,5 @@ def test_the_console_suite_runs_against_a_serial_dut(inner: pytest.Pytester, nat
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == 0 and outcomes.get("errors", 0) == 0, result.stdout.str()
     assert outcomes["passed"] >= 10
-    assert skipped_needs(result) == {"radio_sim", "fresh_state"}
+    assert skipped_needs(result) == {"radio_sim", "fresh_state", "fixture"}
     assert device.running

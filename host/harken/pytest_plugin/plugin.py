@@ -29,6 +29,7 @@ import pytest
 from harken.console.client import ConsoleClient
 from harken.pytest_plugin.capabilities import (
     CAPABILITIES,
+    FIXTURE,
     RADIO_SIM,
     SOFTAP,
     unknown_capabilities,
@@ -42,6 +43,7 @@ from harken.pytest_plugin.dut import (
     dut_capabilities,
     lacking,
 )
+from harken.pytest_plugin.fixture_lines import FixtureLines
 from harken.pytest_plugin.options import (
     DEFAULT_DUT,
     DEFAULT_PLATFORM,
@@ -63,6 +65,7 @@ IMPLIED_NEEDS = {
     "softap_http": SOFTAP,
     "softap_wire": SOFTAP,
     "wifi_environment": RADIO_SIM,
+    "dut_fixture": FIXTURE,
 }
 """Fixtures whose use implies a capability."""
 
@@ -243,3 +246,11 @@ def wifi_environment(dut: DeviceUnderTest) -> WifiEnvironment:
     environment = WifiEnvironment(dut)
     environment.set(())
     return environment
+
+
+@pytest.fixture
+def dut_fixture(dut: DeviceUnderTest) -> FixtureLines:
+    """The DUT's fixture channel (QEMU's USART3): a command line out, its answer back."""
+    dut.require(FIXTURE)
+    assert dut.device is not None, "a fixture channel belongs to an emulated device"
+    return FixtureLines(dut.device)  # type: ignore[arg-type]
