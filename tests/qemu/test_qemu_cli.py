@@ -52,6 +52,20 @@ def test_emulate_qemu_serves_until_interrupted(
                 time.sleep(0.05)
         scan = [(e.ssid, e.security, e.channel, e.rssi) for e in tcp.scan()]
         assert scan == [("HomeNet", 0x00400004, 6, -48), ("Cafe", 0, 1, -50)]
+        # the README's tour: harken's own CLI against the QEMU device
+        identify = subprocess.run(
+            [str(HARKEN), "serial", "identify", "--port", info["console"], "--json"],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert identify.returncode == 0, identify.stderr
+        assert json.loads(identify.stdout)["device_id"] == "00112233445566778899aabb"
+        setup = subprocess.run(
+            [str(HARKEN), "softap", "setup", "--host", "127.0.0.1", "--port",
+             str(info["softap"]["tcp"]), "--ssid", "HomeNet", "--password", "-"],
+            input="pass-phrase\n", capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert setup.returncode == 0, setup.stdout + setup.stderr
+        assert "the device joined 'HomeNet'" in setup.stdout + setup.stderr
         run.send_signal(signal.SIGINT)
         assert run.wait(10) == 0
     finally:
