@@ -6,6 +6,7 @@ listening mode."""
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 
@@ -170,6 +171,9 @@ def test_the_softap_comes_back_with_listening_mode(photon):
     ports = (photon.softap_tcp_port, photon.softap_http_port)
     assert run_setup(tcp, SetupRequest("HomeNet", password=PASSWORD)).joined
     wait_for_softap_gone(tcp)
+    for port in ports:  # refused, yet held: nothing else can take the port meanwhile
+        with socket.socket() as stranger, pytest.raises(OSError):
+            stranger.bind(("127.0.0.1", port))
     enter_listening(photon)
     wait_for_softap(tcp)
     http = client_for(photon, "http")

@@ -29,8 +29,10 @@ void non_blocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 int bound_socket(std::uint16_t port) {
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
+    // SO_REUSEPORT lets the listener share the port with the placeholder that holds it.
     const int on = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -52,11 +54,13 @@ std::uint16_t local_port(int fd) {
 }  // namespace
 
 bool SetupSockets::reserve() {
+    // A bound socket that never listens holds each port for the whole run: connections
+    // are refused while the AP is down, and no other socket (a client's ephemeral port
+    // under load, say) can take the port before the AP comes back.
     for (int i = 0; i < 2; ++i) {
-        const int fd = bound_socket(ports_[i]);
-        if (fd < 0) return false;
-        ports_[i] = local_port(fd);
-        ::close(fd);  // nothing listens until listening mode starts the AP
+        placeholders_[i] = bound_socket(ports_[i]);
+        if (placeholders_[i] < 0) return false;
+        ports_[i] = local_port(placeholders_[i]);
     }
     return true;
 }

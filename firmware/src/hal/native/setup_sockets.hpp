@@ -1,7 +1,7 @@
 #pragma once
 // The virtual device's setup AP: the simple protocol and HTTP on 127.0.0.1 TCP ports.
-// "AP down" closes the listeners, so connections are refused, and "AP up" binds the same
-// ports again. Replies are queued per connection and sent as the peer reads them; a
+// "AP down" closes the listeners, so connections are refused, and "AP up" listens on the
+// same ports again (held meanwhile by bound sockets that never listen). Replies are queued per connection and sent as the peer reads them; a
 // connection closes gracefully (FIN after the reply, then the peer's leftovers drained) so a
 // client never loses a reply to a reset.
 #include <poll.h>
@@ -57,6 +57,7 @@ private:
 
     std::uint16_t ports_[2];
     int listeners_[2] = {-1, -1};
+    int placeholders_[2] = {-1, -1};   // bound, never listening: they hold the ports
     bool accept_asked_ = true;
     Connection connections_[kConnections];
 };
