@@ -29,7 +29,6 @@ import logging
 import os
 import re
 import socket
-import subprocess
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -37,7 +36,6 @@ from types import TracebackType
 from typing import Any
 
 from harken.emulate.io_loop import DeviceLog, IoLoop
-from harken.emulate.native import _pio_command, find_repo_root, read_identity, seed_identity
 from harken.emulate.qemu_console import ConsoleRelay
 from harken.emulate.qemu_fixture import (
     MAX_NETWORKS,
@@ -45,6 +43,14 @@ from harken.emulate.qemu_fixture import (
     FixtureLost,
     wait_answers,
     wifi_lines,
+)
+from harken.emulate.qemu_identity import DEVICE_ID, boot_device_id, boot_mac
+from harken.emulate.qemu_image import ENV_BUILD_DIR as ENV_BUILD_DIR  # the module's API
+from harken.emulate.qemu_image import (
+    ENVS,
+    QemuDeviceError,
+    build_qemu_image,
+    image_path,
 )
 from harken.emulate.qemu_process import (
     CHANNELS,
@@ -57,14 +63,9 @@ from harken.emulate.qemu_process import (
 from harken.emulate.qemu_softap import BridgeStats, SoftApRelay
 from harken.emulate.ready_event import ReadyEventView
 from harken.emulate.wifi_env import WifiNetwork, read_wifi_env, write_wifi_env
-from harken.errors import HarkenError
 from harken.protocol.bridge import Service
 from harken.protocol.platform import platform_by_name
 
-ENV_BUILD_DIR = "HARKEN_QEMU_BUILD_DIR"
-"""A PlatformIO build folder to take (and build) the images in, instead of ``<repo>/.pio/build``."""
-ENVS = {"photon": "qemu", "p1": "qemu_p1", "electron": "qemu_electron"}
-"""The PlatformIO env of each platform's QEMU image."""
 NO_SOFTAP = {"electron"}
 NO_RADIO = {"electron"}
 """Platforms whose image has no simulated Wi-Fi radio (their wifi-env.txt is not sent)."""
@@ -73,62 +74,11 @@ DCT_FILE = "dct.bin"
 CONSOLE_LINK = "console"
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 5.0
-BUILD_TIMEOUT = 1800.0
 LOOP_TIMEOUT = 5.0
 START_ATTEMPTS = 3
-_DEVICE_ID = re.compile(r"^[0-9a-f]{24}$")
 _SEED = re.compile(r"^([0-9a-f]{2}){1,32}$")
 
 log = logging.getLogger(__name__)
-
-
-class QemuDeviceError(HarkenError):
-    """The QEMU device could not be built, started or stopped, or lacks a feature."""
-
-
-def build_dir(root: Path | None = None) -> Path:
-    """``$HARKEN_QEMU_BUILD_DIR``, else ``<repo>/.pio/build``."""
-    env = os.environ.get(ENV_BUILD_DIR)
-    if env:
-        return Path(env).absolute()
-    return (root or find_repo_root()) / ".pio" / "build"
-
-
-def image_path(platform: str, root: Path | None = None) -> Path:
-    """Where ``pio run -e <env>`` puts the platform's QEMU image."""
-    return build_dir(root) / ENVS[platform] / "firmware.elf"
-
-
-def build_qemu_image(
-    platform: str, root: Path | None = None, timeout: float = BUILD_TIMEOUT
-) -> Path:
-    """Run ``pio run -e <env>`` for the platform's QEMU image; return the ELF."""
-    root = root or find_repo_root()
-    env = ENVS[platform]
-    log.info("building the %s QEMU image (env %s) in %s", platform, env, root)
-    environment = dict(os.environ)
-    if os.environ.get(ENV_BUILD_DIR):
-        environment["PLATFORMIO_BUILD_DIR"] = str(build_dir(root))
-    try:
-        result = subprocess.run(
-            [_pio_command(), "run", "-e", env],
-            cwd=root,
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise QemuDeviceError(f"'pio run -e {env}' took longer than {timeout:.0f} s") from None
-    if result.returncode != 0:
-        tail = "\n".join(result.stdout.splitlines()[-40:])
-        raise QemuDeviceError(f"'pio run -e {env}' failed ({result.returncode}):\n{tail}")
-    image = image_path(platform, root)
-    if not image.is_file():
-        raise QemuDeviceError(f"the build finished but {image} is missing")
-    return image
 
 
 class QemuDevice(ReadyEventView):
@@ -155,7 +105,7 @@ class QemuDevice(ReadyEventView):
     ) -> None:
         if platform_by_name(platform) is None or platform.lower() not in ENVS:
             raise ValueError("platform must be photon, p1 or electron")
-        if device_id is not None and not _DEVICE_ID.match(device_id.lower()):
+        if device_id is not None and not DEVICE_ID.match(device_id.lower()):
             raise ValueError("device_id must be 24 hex digits")
         if seed is not None and not _SEED.match(seed.lower()):
             raise ValueError("seed must be 1-32 bytes in hex")
@@ -324,27 +274,6 @@ class QemuDevice(ReadyEventView):
             )
         return networks
 
-    def _identity(self) -> str:
-        if self.device_id is not None:
-            seed_identity(self.state_dir, device_id=self.device_id)
-            return self.device_id
-        stored = read_identity(self.state_dir).get("device_id", "").lower()
-        if _DEVICE_ID.match(stored):
-            return stored
-        device_id = os.urandom(12).hex()
-        seed_identity(self.state_dir, device_id=device_id)
-        return device_id
-
-    def _mac(self) -> str:
-        """The Wi-Fi MAC for `m` (12 hex digits): identity.txt's, or a new one with the OUI
-        Particle's Photons carry (6c:0b:84), kept there like the native device does."""
-        stored = read_identity(self.state_dir).get("mac", "").replace(":", "").lower()
-        if re.fullmatch(r"[0-9a-f]{12}", stored):
-            return stored
-        mac = "6c0b84" + os.urandom(3).hex()
-        seed_identity(self.state_dir, mac=":".join(mac[i : i + 2] for i in range(0, 12, 2)))
-        return mac
-
     def _resolve_ports(self) -> None:
         taken: set[int] = set()
         if not self.console_port:
@@ -370,7 +299,7 @@ class QemuDevice(ReadyEventView):
         image = self.image_path()
         if not image.is_file():
             raise QemuDeviceError(f"QEMU image not found: {image}")
-        device_id = self._identity()
+        device_id = boot_device_id(self.state_dir, self.device_id)
         self._resolve_ports()
         self._wifi_env = self._read_wifi_env()
         self._log = DeviceLog(self.log_path)
@@ -378,8 +307,8 @@ class QemuDevice(ReadyEventView):
         boot_args = [
             f"dct={dct}",
             f"device_id={device_id}",
-            f"mac={self._mac() if self.platform not in NO_SOFTAP else '000000000000'}",
-            f"seed={self.seed or _seed()}",
+            f"mac={boot_mac(self.state_dir) if self.platform not in NO_SOFTAP else '000000000000'}",
+            f"seed={self.seed or os.urandom(32).hex()}",
         ]
         began = time.monotonic()
         sockets: list[socket.socket] = []
@@ -526,10 +455,6 @@ class QemuDevice(ReadyEventView):
         tb: TracebackType | None,
     ) -> None:
         self.stop()
-
-
-def _seed() -> str:
-    return os.urandom(32).hex()
 
 
 def _check_wifi_answers(answers: list[str]) -> None:

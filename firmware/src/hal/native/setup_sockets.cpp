@@ -29,7 +29,7 @@ void non_blocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 int bound_socket(std::uint16_t port) {
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
-    // SO_REUSEPORT lets the listener share the port with the placeholder that holds it.
+    // SO_REUSEPORT lets the listener share the port with the socket that holds it.
     const int on = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
@@ -58,9 +58,9 @@ bool SetupSockets::reserve() {
     // are refused while the AP is down, and no other socket (a client's ephemeral port
     // under load, say) can take the port before the AP comes back.
     for (int i = 0; i < 2; ++i) {
-        placeholders_[i] = bound_socket(ports_[i]);
-        if (placeholders_[i] < 0) return false;
-        ports_[i] = local_port(placeholders_[i]);
+        port_holders_[i] = bound_socket(ports_[i]);
+        if (port_holders_[i] < 0) return false;
+        ports_[i] = local_port(port_holders_[i]);
     }
     return true;
 }

@@ -57,7 +57,7 @@ private:
 
     std::uint16_t ports_[2];
     int listeners_[2] = {-1, -1};
-    int placeholders_[2] = {-1, -1};   // bound, never listening: they hold the ports
+    int port_holders_[2] = {-1, -1};   // bound, never listening: they hold the ports
     bool accept_asked_ = true;
     Connection connections_[kConnections];
 };

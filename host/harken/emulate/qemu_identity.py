@@ -1,0 +1,38 @@
+"""The QEMU device's factory identity, kept in ``STATE/identity.txt`` like the native
+device's and handed to the image as boot arguments (its UID registers read 0)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from harken.emulate.native import read_identity, seed_identity
+
+DEVICE_ID = re.compile(r"^[0-9a-f]{24}$")
+MAC = re.compile(r"^[0-9a-f]{12}$")
+PARTICLE_OUI = "6c0b84"  # what Photons carry
+
+
+def boot_device_id(state_dir: Path, requested: str | None) -> str:
+    """The requested id (stored), else identity.txt's, else a new random one (stored)."""
+    if requested is not None:
+        seed_identity(state_dir, device_id=requested)
+        return requested
+    stored = read_identity(state_dir).get("device_id", "").lower()
+    if DEVICE_ID.match(stored):
+        return stored
+    device_id = os.urandom(12).hex()
+    seed_identity(state_dir, device_id=device_id)
+    return device_id
+
+
+def boot_mac(state_dir: Path) -> str:
+    """The Wi-Fi MAC `m` reports, as 12 hex digits: identity.txt's, or a new one with
+    Particle's OUI, kept there as the native device does."""
+    stored = read_identity(state_dir).get("mac", "").replace(":", "").lower()
+    if MAC.match(stored):
+        return stored
+    mac = PARTICLE_OUI + os.urandom(3).hex()
+    seed_identity(state_dir, mac=":".join(mac[i : i + 2] for i in range(0, 12, 2)))
+    return mac
