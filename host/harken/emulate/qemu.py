@@ -206,11 +206,7 @@ class QemuDevice(ReadyEventView):
         native device's file, atomically) and, while the device runs, send it over the
         fixture channel and wait until the device has taken it. It is sent again after every
         (re)start and reboot. Returns the file's path."""
-        networks = list(networks)
-        if len(networks) > MAX_NETWORKS and self.platform not in NO_RADIO:
-            raise QemuDeviceError(
-                f"the QEMU image's radio holds at most {MAX_NETWORKS} networks, not {len(networks)}"
-            )
+        networks = self._fit_radio(list(networks), "the environment")
         path = write_wifi_env(self.state_dir, networks)
         self._wifi_env = networks
         fixture = self._fixture
@@ -267,10 +263,13 @@ class QemuDevice(ReadyEventView):
             networks = read_wifi_env(self.state_dir)
         except ValueError as exc:
             raise QemuDeviceError(f"{self.state_dir}: {exc}") from None
+        return self._fit_radio(networks, str(self.state_dir))
+
+    def _fit_radio(self, networks: list[WifiNetwork], what: str) -> list[WifiNetwork]:
         if len(networks) > MAX_NETWORKS and self.platform not in NO_RADIO:
             raise QemuDeviceError(
                 f"the QEMU image's radio holds at most {MAX_NETWORKS} networks; "
-                f"{self.state_dir} lists {len(networks)}"
+                f"{what} lists {len(networks)}"
             )
         return networks
 
