@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import struct
+import threading
 import time
 from collections.abc import Iterator
 
@@ -63,6 +64,19 @@ class ScriptedDevice:
         finally:
             self.sock.settimeout(TIMEOUT)
         assert not self.frames and not self.decoder.feed(data), "unexpected frames"
+
+    def drain(self, seconds: float = 0.1) -> None:
+        """Forget every frame that has come or comes within ``seconds``."""
+        self.sock.settimeout(seconds)
+        try:
+            while self.sock.recv(4096):
+                pass
+        except TimeoutError:
+            pass
+        finally:
+            self.sock.settimeout(TIMEOUT)
+        self.frames.clear()
+        self.decoder = FrameDecoder()
 
 
 @pytest.fixture
@@ -221,6 +235,38 @@ def test_the_ap_going_down_or_a_reboot_drops_clients_and_stops_listening(bridge,
     assert (relay.ports[Service.SIMPLE], relay.ports[Service.HTTP]) == (tcp, http)
     with connect(http):
         assert device.expect(FrameType.OPEN).payload == bytes([Service.HTTP])
+
+
+def test_a_client_connecting_as_the_ap_goes_down_is_closed_not_left_waiting(bridge) -> None:
+    """The client's connection and the device's AP-down frame reach the relay in the same
+    loop pass, the accept first: the client must be closed or reset, never kept open with
+    nobody relaying it (asyncio's Server leaked exactly such a connection on 3.11)."""
+    relay, device, loop = bridge
+    tcp, _ = ap_up(relay, device)
+    for _ in range(10):
+        held, release = threading.Event(), threading.Event()
+
+        def hold(held: threading.Event = held, release: threading.Event = release) -> None:
+            held.set()
+            release.wait(TIMEOUT)
+
+        loop.call(hold)
+        assert held.wait(TIMEOUT)
+        with connect(tcp) as client:  # the kernel completes the handshake meanwhile
+            client.sendall(b"version\n0\n\n")
+            device.send(ap_frame(False))
+            release.set()
+            try:
+                assert read_to_end(client) == b""
+            except ConnectionResetError:
+                pass
+            except TimeoutError:
+                pytest.fail("the client was accepted and then left waiting", pytrace=False)
+        assert relay.wait_listening(False, TIMEOUT)
+        device.send(ap_frame(True))
+        assert relay.wait_listening(True, TIMEOUT)
+        device.drain()
+    assert relay.connections == 0
 
 
 class FakeTransport(asyncio.Transport):

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import threading
 import time
 from dataclasses import dataclass
 
+from harken.emulate.ap_port import ApPort
 from harken.protocol.bridge import (
     MAX_PAYLOAD,
     BridgeFrameError,
@@ -185,7 +187,9 @@ class SoftApRelay:
         """Whether the relay listens (the AP is up and its ports are bound)."""
         self._generation = 0
         self._changed = threading.Condition()
-        self._servers: list[asyncio.AbstractServer] = []
+        self._ports: list[ApPort] = []
+        self._admitting: set[asyncio.Task[object]] = set()
+        """Accepted clients whose transports are being made (held so they are not lost)."""
         self._clients: dict[int, BridgedClient] = {}
         self._closing: set[int] = set()
         """Numbers the host RESET whose CLOSE has not come yet: not handed out meanwhile."""
@@ -288,36 +292,54 @@ class SoftApRelay:
         self.ap_up = up
         self._generation += 1
         if up:
-            self.loop.create_task(self._listen(self._generation))
+            self._listen(self._generation)
         else:
             self._stop_listening()
 
-    async def _listen(self, generation: int) -> None:
+    def _listen(self, generation: int) -> None:
         for service, port in self.ports.items():
             try:
-                server = await self.loop.create_server(
-                    lambda service=service: BridgedClient(self, service, generation),
-                    "127.0.0.1",
+                ap_port = ApPort(
+                    self.loop,
                     port,
+                    lambda connection, service=service: self._admit(
+                        connection, service, generation
+                    ),
                 )
             except OSError as exc:
                 log.error("SoftAP relay: cannot listen on 127.0.0.1:%d: %s", port, exc)
                 continue
-            if generation != self._generation:  # the AP went down while we were binding
-                server.close()
-                return
-            self._servers.append(server)
-            self.ports[service] = int(server.sockets[0].getsockname()[1])
+            self._ports.append(ap_port)
+            self.ports[service] = ap_port.port
         self._set_listening(True)
+
+    def _admit(self, connection: socket.socket, service: Service, generation: int) -> None:
+        """Wrap a client accepted in AP session ``generation`` (closed if that is over)."""
+        if not self.current(generation):
+            connection.close()
+            return
+        task = self.loop.create_task(
+            self.loop.connect_accepted_socket(
+                lambda: BridgedClient(self, service, generation), connection
+            )
+        )
+        self._admitting.add(task)
+
+        def admitted(task: asyncio.Task[object]) -> None:
+            self._admitting.discard(task)
+            if task.cancelled() or task.exception() is not None:
+                connection.close()
+
+        task.add_done_callback(admitted)
 
     def current(self, generation: int) -> bool:
         """Whether the AP is up in session ``generation``."""
         return self.ap_up and generation == self._generation
 
     def _stop_listening(self) -> None:
-        for server in self._servers:
-            server.close()
-        self._servers.clear()
+        for ap_port in self._ports:
+            ap_port.close()
+        self._ports.clear()
         self._set_listening(False)
 
     def _set_listening(self, listening: bool) -> None:

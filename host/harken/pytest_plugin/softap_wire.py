@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from harken.protocol.softap import framing
 from harken.protocol.softap.http_framing import HttpResponse, parse_http_response
 from harken.softap.client import SoftApClient
-from harken.softap.errors import SoftApUnreachable
+from harken.softap.errors import NoReply, SoftApUnreachable
 
 WIRE_TIMEOUT = 15.0
 UP_TIMEOUT = 10.0
@@ -92,7 +92,8 @@ def wait_until_up(client: SoftApClient, timeout: float = UP_TIMEOUT) -> None:
 
 def wait_until_down(client: SoftApClient, timeout: float = 20.0) -> bool:
     """Ask ``version`` until the SoftAP refuses connections; False if it is still up after
-    ``timeout``."""
+    ``timeout``. A request the device was serving as it went down is closed without a reply
+    (or reset): that is the AP going, so it is asked again."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -100,5 +101,7 @@ def wait_until_down(client: SoftApClient, timeout: float = 20.0) -> bool:
         except SoftApUnreachable as exc:
             if exc.refused:
                 return True
+        except NoReply:
+            pass
         time.sleep(0.05)
     return False
