@@ -14,10 +14,12 @@ import serial
 
 from conftest import StartQemu, process_gone
 from harken.console.client import ConsoleClient
+from harken.emulate.native import read_identity
 from harken.emulate.qemu import QemuDevice, QemuDeviceError
 from harken.errors import HarkenError
 from harken.softap.client import SoftApClient
 from harken.softap.errors import SoftApUnreachable
+from harken.transport.discovery import enter_listening_mode
 from stored_config import read_store
 
 TIMEOUT = 10.0
@@ -175,11 +177,17 @@ def test_a_reboot_drops_the_clients_and_the_relay_follows(qemu_device: StartQemu
     assert SoftApClient("127.0.0.1", tcp, timeout=TIMEOUT).version() == 2
 
 
-def test_the_electron_has_a_console_and_no_softap(qemu_device: StartQemu) -> None:
+def test_the_electron_has_a_console_a_sim_and_no_softap(qemu_device: StartQemu) -> None:
     device = qemu_device("electron")
     assert "softap" not in device.info and device.softap_tcp_port is None
+    stored = read_identity(device.state_dir)
+    enter_listening_mode(device.console)  # with a SIM it boots into normal operation
     with ConsoleClient.open(device.console) as console:
-        assert console.identify().device_id == device.info["device_id"]
+        identity = console.identify()
+    # The modem identity kept in identity.txt reaches the image as boot arguments.
+    assert identity.device_id == device.info["device_id"]
+    assert (identity.imei, identity.iccid) == (stored["imei"], stored["iccid"])
+    assert len(stored["imei"]) == 15 and stored["iccid"].startswith("8901")
 
 
 def test_a_clean_stop_leaves_nothing_behind(qemu_device: StartQemu) -> None:

@@ -3,6 +3,8 @@
 // when listening mode starts and ends, and the console while it runs.
 #include <cstdint>
 
+#include "core/bench_lines.hpp"
+#include "core/boot_button.hpp"
 #include "core/config_store.hpp"
 #include "core/console_context.hpp"
 #include "core/device_config.hpp"
@@ -10,12 +12,15 @@
 #include "core/listening_mode.hpp"
 #include "core/network_join.hpp"
 #include "core/setup_console.hpp"
+#include "core/setup_button.hpp"
 #include "core/softap_server.hpp"
+#include "core/status_led.hpp"
 #include "hal/clock.hpp"
 #include "hal/entropy.hpp"
 #include "hal/event_log.hpp"
 #include "hal/setup_listener.hpp"
 #include "hal/storage.hpp"
+#include "hal/status_ui.hpp"
 #include "hal/system_control.hpp"
 
 namespace core {
@@ -33,11 +38,17 @@ struct Board {
     hal::SetupListener* setup_ap;      // the SoftAP's servers; nullptr without
     const RunningImage& image;
     std::uint32_t listen_timeout_ms;   // usually platform.listen_timeout_ms
+    hal::ModeButton* button = nullptr;             // the SETUP button; nullptr: none
+    hal::RgbLed* led = nullptr;                    // the status LED; nullptr: none
+    led::LedWatcher* led_watcher = nullptr;        // told what the LED shows
+    bench::UiReport* ui_report = nullptr;          // told the button's events and the mode
 };
 
-enum class ListenReason : std::uint8_t { no_credentials, host_request, startup_flag, join_failed };
+enum class ListenReason : std::uint8_t {
+    no_credentials, host_request, startup_flag, join_failed, setup_button
+};
 
-class Device final : public ConsoleActions, public SetupActions {
+class Device final : public ConsoleActions, public SetupActions, public button::ButtonActions {
 public:
     // Device OS's "listen on startup" marker in the backup register (system_update.cpp).
     static constexpr std::uint32_t kStartupListenFlag = 0x5A1B;
@@ -47,6 +58,12 @@ public:
     static constexpr std::uint32_t kReportedLingerMs = 500;
     // Device OS keeps retrying stored credentials that were not just changed.
     static constexpr std::uint32_t kRejoinDelayMs = 10000;
+    // The Electron's double click shows POWER_OFF this long before the device goes dark.
+    static constexpr std::uint32_t kPowerOffMs = 1000;
+
+    // Where the device is between resets: the bootloader's button hold, the system, DFU
+    // (yellow, until reset: no DFU transport yet), or soft power-off (dark, until reset).
+    enum class Stage : std::uint8_t { bootloader, running, dfu, off };
 
     explicit Device(const Board& board);
 
@@ -58,6 +75,13 @@ public:
 
     bool listening() const { return listening_.active(); }
     bool safe_mode() const { return mode_ == hal::BootMode::safe; }
+    Stage stage() const { return stage_; }
+    const led::StatusLed& status_led() const { return led_; }
+    // How long until the button's or the LED's next tick is due (0: now): a loop that
+    // sleeps between passes wakes then, so neither runs late.
+    std::uint32_t ms_until_tick() const;
+    // Report the mode and what the LED shows again, for a bench that just connected.
+    void announce_ui();
     DeviceConfig& config() { return config_; }
     const JoinOutcome& join_outcome() const { return join_.outcome(); }
     // The setup AP's SSID ("" until listening mode first starts it).
@@ -74,11 +98,28 @@ public:
     void connect_requested() override;
     void outcome_reported() override;
 
+    // ButtonActions (exit_listening is shared with the console)
+    bool listening() override { return listening_.active(); }
+    bool updating() override { return false; }  // no firmware update path yet
+    void enter_listening() override { start_listening(ListenReason::setup_button); }
+    void clear_credentials() override;
+    void status(std::uint32_t held_ms) override { report_button("status", held_ms); }
+    void click(std::uint8_t clicks) override { report_button("click", clicks); }
+    void final_click(std::uint8_t clicks) override;
+
 private:
+    void start_system(hal::BootMode mode);
+    void step_button(std::uint32_t now);
+    void step_bootloader(bool pressed, std::uint32_t now);
+    void finish_bootloader(std::uint32_t now);
+    void show_system_state();
+    void report_button(const char* event, std::uint32_t value);
+    void report_mode();
     bool has_credentials() const;
     void leave_listening(bool join);
     void start_setup_ap();
     void step_network();
+    void step_system();
 
     Board board_;
     ConfigStore store_;
@@ -98,6 +139,16 @@ private:
     std::uint32_t rejoin_at_ms_ = 0;
     bool rejoin_pending_ = false;
     char setup_ssid_[33] = {};
+    led::StatusLed led_;
+    button::SetupButton button_;
+    button::BootButton boot_button_{false};  // no factory image on any harken target yet
+    Stage stage_ = Stage::running;
+    std::uint32_t next_button_tick_ = 0;
+    std::uint32_t power_off_at_ = 0;
+    bool powering_off_ = false;
+    bool reset_settings_ = false;     // the boot hold asked for the Wi-Fi profiles to go
+    bool held_through_boot_ = false;  // the button is still down from the bootloader's hold
+    const char* reported_mode_ = nullptr;
 };
 
 }  // namespace core

@@ -13,16 +13,51 @@ Device::Device(const Board& board)
                check_running_image(board.image, board.platform.id), board.radio, join_, *this},
       console_(board.console, context_),
       softap_context_{board.identity, config_, board.radio, key_, join_, *this, board.log},
-      softap_(board.setup_ap, board.clock, softap_context_) {}
+      softap_(board.setup_ap, board.clock, softap_context_),
+      led_(board.led, board.led_watcher),
+      button_(*this) {}
 
 void Device::boot(hal::BootMode mode) {
-    mode_ = mode;
-    boot_ms_ = board_.clock.millis();
-    leave_scheduled_ = rejoin_pending_ = credentials_changed_ = false;
+    const std::uint32_t now = board_.clock.millis();
     softap_.stop();
     listening_.exit();
     console_.abort();
+    join_.leave();
+    led_.clear();
+    button_.reset();
+    next_button_tick_ = now;
+    powering_off_ = reset_settings_ = held_through_boot_ = false;
+    reported_mode_ = nullptr;  // a power cycle: the mode is reported afresh
+    mode_ = mode;
+    // The bootloader looks at the SETUP button before anything else runs (spec §9).
+    if (board_.button && board_.button->pressed()) {
+        stage_ = Stage::bootloader;
+        boot_button_ = button::BootButton(false);
+        led_.turn_off(now);
+        board_.log.event("bootloader", "setup button held");
+        report_mode();
+        return;
+    }
+    start_system(mode);
+}
+
+void Device::start_system(hal::BootMode mode) {
+    stage_ = Stage::running;
+    mode_ = mode;
+    // Solid white from power-on until the LED service runs (spec §5).
+    led_.take_over("POWER_ON", {0xFFFFFF, led::Pattern::solid, 0}, board_.clock.millis());
+    led_.update(board_.clock.millis());
+    report_mode();
+    boot_ms_ = board_.clock.millis();
+    leave_scheduled_ = rejoin_pending_ = credentials_changed_ = false;
     if (!store_.load()) board_.log.event("config", "flash unreadable; running on defaults");
+    if (reset_settings_ && board_.platform.has_wifi) {
+        // The bootloader's credentials-reset flag: the Wi-Fi layer forgets its profiles.
+        reset_settings_ = false;
+        board_.log.event("config", config_.clear_wifi_credentials()
+                                       ? "Wi-Fi credentials cleared (setup button at boot)"
+                                       : "could not clear the Wi-Fi credentials");
+    }
     config_.save_device_id(board_.identity.device_id);
     if (mode == hal::BootMode::normal) {
         // The running application's product identity is kept for safe mode (product-id.md §4.2).
@@ -49,13 +84,14 @@ bool Device::has_credentials() const {
 }
 
 void Device::start_listening(ListenReason reason) {
-    if (listening_.active()) return;
+    if (listening_.active() || stage_ != Stage::running) return;
     join_.leave();  // listening mode takes the radio
     rejoin_pending_ = leave_scheduled_ = credentials_changed_ = false;
     listening_.enter(board_.clock.millis());
     static const char* const kReasons[] = {"entered: no credentials", "entered: host request",
                                            "entered: listen-on-startup flag",
-                                           "entered: join failed after new credentials"};
+                                           "entered: join failed after new credentials",
+                                           "entered: setup button"};
     board_.log.event("listening", kReasons[static_cast<int>(reason)]);
     start_setup_ap();
 }
@@ -143,6 +179,29 @@ void Device::step_network() {
 }
 
 void Device::step() {
+    const std::uint32_t now = board_.clock.millis();
+    step_button(now);
+    if (stage_ == Stage::running) {
+        step_system();
+        if (powering_off_ && static_cast<std::int32_t>(now - power_off_at_) >= 0) {
+            powering_off_ = false;
+            leave_listening(false);
+            join_.leave();
+            stage_ = Stage::off;
+            led_.turn_off(now);
+            board_.log.event("system", "soft power-off");
+        }
+    } else {
+        // The bootloader, DFU and a powered-off device do not serve the USB serial.
+        while (board_.console.read() >= 0) {
+        }
+    }
+    if (stage_ == Stage::running) show_system_state();
+    led_.update(now);
+    report_mode();
+}
+
+void Device::step_system() {
     step_network();
     if (listening_.active()) {
         console_.poll();
@@ -158,6 +217,143 @@ void Device::step() {
     }
     // The system wants the network; without credentials that means listening mode.
     if (!has_credentials()) start_listening(ListenReason::no_credentials);
+}
+
+// ---- the SETUP button and the status LED -------------------------------------------------
+
+void Device::step_button(std::uint32_t now) {
+    if (!board_.button) return;
+    // Every 10 ms tick is run, late ones too (a slow pass must not shorten a hold), but a
+    // long stall is not replayed tick by tick.
+    if (static_cast<std::int32_t>(now - next_button_tick_) > 1000) next_button_tick_ = now;
+    while (static_cast<std::int32_t>(now - next_button_tick_) >= 0) {
+        const std::uint32_t tick = next_button_tick_;
+        next_button_tick_ += button::kTickMs;
+        const bool pressed = board_.button->pressed();
+        if (stage_ == Stage::bootloader) {
+            step_bootloader(pressed, tick);
+        } else if (stage_ == Stage::running) {
+            // A press held through the bootloader's 12 s limit gave the system no falling edge
+            // (spec §8.1): it counts from the next press.
+            held_through_boot_ = held_through_boot_ && pressed;
+            button_.tick(pressed && !held_through_boot_, tick);
+        }
+    }
+}
+
+void Device::step_bootloader(bool pressed, std::uint32_t now) {
+    const bool was_armed = boot_button_.showing();
+    const led::Look before = boot_button_.look();
+    if (!boot_button_.tick(pressed)) {
+        held_through_boot_ = pressed;
+        return finish_bootloader(now);
+    }
+    if (!boot_button_.showing()) return;
+    const led::Look look = boot_button_.look();
+    if (was_armed && look.rgb == before.rgb && look.period_ms == before.period_ms) return;
+    using button::BootFlag;
+    const char* name = boot_button_.armed(BootFlag::reset_settings) ? "BOOT_RESET_SETTINGS"
+                       : boot_button_.armed(BootFlag::factory)      ? "BOOT_FACTORY_RESTORE"
+                       : boot_button_.armed(BootFlag::dfu)          ? "BOOT_DFU"
+                                                                    : "BOOT_SAFE_MODE";
+    led_.take_over(name, look, now);
+}
+
+void Device::finish_bootloader(std::uint32_t now) {
+    const button::BootDecision decision = boot_button_.decide();
+    reset_settings_ = decision.reset_settings;
+    switch (decision.choice) {
+        case button::BootChoice::dfu:
+            stage_ = Stage::dfu;
+            led_.take_over("DFU_MODE", led::signal_row(led::Signal::dfu_mode).look, now);
+            board_.log.event("bootloader", "DFU mode (no DFU transport yet: reset to leave)");
+            return;
+        case button::BootChoice::safe_mode:
+            board_.log.event("bootloader", "safe mode");
+            return start_system(hal::BootMode::safe);
+        default:  // no factory image to restore: a normal boot
+            board_.log.event("bootloader", "normal boot");
+            return start_system(hal::BootMode::normal);
+    }
+}
+
+void Device::show_system_state() {
+    const std::uint32_t now = board_.clock.millis();
+    led_.release(now);  // the power-on white ends when the service runs
+    using led::Signal;
+    const bool connected = join_.outcome().state == JoinState::connected;
+    // Electron: the modem connects on its own (not emulated): the system keeps trying.
+    const bool trying = join_.joining() || rejoin_pending_ ||
+                        (!board_.platform.has_wifi && has_credentials());
+    // harken has no cloud: a joined network is as far as "connected" goes, and in safe mode
+    // that shows as breathing magenta.
+    const Signal background = connected ? (safe_mode() ? Signal::safe_mode : Signal::network_connected)
+                              : (trying || listening_.active()) ? Signal::network_on
+                                                                : Signal::network_off;
+    static constexpr Signal kBackgrounds[] = {Signal::network_off, Signal::network_on,
+                                              Signal::network_connected, Signal::safe_mode};
+    for (Signal s : kBackgrounds) led_.signal(s, s == background);
+    led_.signal(Signal::network_connecting, trying && !connected);
+    led_.signal(Signal::listening_mode, listening_.active());
+}
+
+void Device::clear_credentials() {
+    const std::uint32_t now = board_.clock.millis();
+    // Photon/P1: the Wi-Fi profiles; the Electron keeps no cellular credentials here.
+    const bool cleared = !board_.platform.has_wifi || config_.clear_wifi_credentials();
+    board_.log.event("listening", cleared ? "credentials cleared (setup button)"
+                                          : "could not clear the credentials");
+    report_button("cleared", cleared ? 1 : 0);
+    led_.play(cleared ? led::kClearingCredentials : led::kClearingFailed, now);
+}
+
+void Device::final_click(std::uint8_t clicks) {
+    report_button("final", clicks);
+    // Only the Electron has the click gestures (HAL_PLATFORM_SETUP_BUTTON_UX).
+    if (board_.platform.has_wifi) return;
+    const std::uint32_t now = board_.clock.millis();
+    if (clicks == 1) {
+        // No modem is emulated, so there is no signal to show: zero bars.
+        led_.play_rssi(0, now);
+    } else if (clicks == 2 && !powering_off_) {
+        powering_off_ = true;
+        power_off_at_ = now + kPowerOffMs;
+        led_.signal(led::Signal::power_off, true);
+        board_.log.event("system", "powering off (double click)");
+    }
+}
+
+std::uint32_t Device::ms_until_tick() const {
+    const std::uint32_t now = board_.clock.millis();
+    const auto until = [now](std::uint32_t due) {
+        const std::int32_t left = static_cast<std::int32_t>(due - now);
+        return left > 0 ? static_cast<std::uint32_t>(left) : 0u;
+    };
+    const std::uint32_t led = until(led_.next_tick());
+    if (!board_.button) return led;
+    const std::uint32_t button = until(next_button_tick_);
+    return button < led ? button : led;
+}
+
+void Device::announce_ui() {
+    if (board_.ui_report && reported_mode_) board_.ui_report->mode(reported_mode_);
+    led_.announce();
+}
+
+void Device::report_button(const char* event, std::uint32_t value) {
+    if (board_.ui_report) board_.ui_report->button(event, value);
+}
+
+void Device::report_mode() {
+    const char* mode = stage_ == Stage::bootloader ? "bootloader"
+                       : stage_ == Stage::dfu      ? "dfu"
+                       : stage_ == Stage::off      ? "off"
+                       : listening_.active()       ? "listening"
+                       : safe_mode()               ? "safe"
+                                                   : "normal";
+    if (mode == reported_mode_) return;
+    reported_mode_ = mode;
+    if (board_.ui_report) board_.ui_report->mode(mode);
 }
 
 }  // namespace core

@@ -4,8 +4,10 @@ Starts a virtual device with a small simulated Wi-Fi neighbourhood, then does wh
 setting up a dev kit does: over USB serial, identify it and read its MAC and modules; over
 its setup AP, give it a claim code and Wi-Fi credentials with the passphrase encrypted to
 its key — first a wrong passphrase, which the device reports as such without a restart,
-then the right one, which it joins. Finally the device's stored configuration is read back
-to prove the credentials landed. Exit status 0 only if every step checked out.
+then the right one, which it joins. Then a 3.5 s hold of its SETUP button puts it back into
+listening mode, its LED blinking blue, as measured on the bench. Finally the device's stored
+configuration is read back to prove the credentials landed. Exit status 0 only if every step
+checked out.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from harken.cli.output import emit, fail
 from harken.console.client import ConsoleClient
 from harken.emulate.native import NativeDevice
 from harken.emulate.wifi_env import WifiNetwork, write_wifi_env
+from harken.fixture import FixtureClient
+from harken.fixture.led_timeline import colour_name, measure_blink
+from harken.protocol.fixture_lines import ModeEvent
 from harken.protocol.platform import PLATFORMS
 from harken.protocol.store import current_sector
 from harken.protocol.wifi_config import decode_wifi_config
@@ -29,6 +34,9 @@ from harken.softap.setup_flow import SetupRequest, run_setup
 
 DEMO_SSID = "HomeNet"
 DEMO_PASSWORD = "demo-passphrase"
+HOLD_MS = 3500
+WATCH_MS = 1600
+"""How long the LED is watched after listening mode begins (three 500 ms blinks)."""
 DEMO_NETWORKS = (
     WifiNetwork(DEMO_SSID, 0x00400004, channel=6, rssi=-48, password=DEMO_PASSWORD),
     WifiNetwork("CafeFree", 0x00000000, channel=11, rssi=-63),
@@ -105,6 +113,13 @@ def demo(state: Path, args: argparse.Namespace) -> int:
         if not right.joined:
             return fail(f"the device did not join {DEMO_SSID}: {right.message}")
         result.update(device_id=identity.device_id, firmware=version.version)
+        assert device.fixture_port is not None
+        with FixtureClient("127.0.0.1", device.fixture_port) as bench:
+            blink = hold_setup_button(bench)
+        if blink is None:
+            return fail("the SETUP hold did not bring back listening mode with a blinking LED")
+        step(f"button      SETUP held {HOLD_MS / 1000:.1f} s: listening mode, LED {blink}")
+        result["button"] = blink
     sector = current_sector((state / "dct.bin").read_bytes())
     if sector is None:
         return fail("the device has no valid stored configuration")
@@ -116,3 +131,23 @@ def demo(state: Path, args: argparse.Namespace) -> int:
         return fail(f"{DEMO_SSID} is not among the stored networks")
     emit(args.json, result, ["done: the virtual device is set up"])
     return 0
+
+
+def hold_setup_button(bench: FixtureClient) -> str | None:
+    """Hold SETUP on the bench; how the LED blinks once listening mode is back (None if it
+    does not come back, or the LED does not blink)."""
+    try:
+        # The device leaves listening mode just after the join's outcome has been read.
+        bench.wait_for(lambda e: isinstance(e, ModeEvent) and e.name == "normal", 10)
+        mark = bench.mark()
+        bench.press(HOLD_MS)
+        entered = bench.wait_for(
+            lambda e: isinstance(e, ModeEvent) and e.name == "listening", 10, since=mark
+        )
+        bench.wait_for(lambda e: e.ms >= entered.ms + WATCH_MS, 10, since=mark)
+    except TimeoutError:
+        return None
+    blink = measure_blink(bench.events, entered.ms, entered.ms + WATCH_MS)
+    if blink is None:
+        return None
+    return f"blinking {colour_name(blink.rgb8)} every {blink.period_ms} ms"

@@ -11,6 +11,11 @@ from types import FrameType
 from harken.cli.output import emit, fail
 from harken.emulate.native import NativeDevice
 from harken.emulate.qemu import QemuDevice
+from harken.emulate.ready_event import (
+    DEFAULT_STATE,
+    remove_ready_file,
+    write_ready_file,
+)
 from harken.emulate.wifi_env import NETWORK_SPEC_HELP, WifiNetwork, parse_network_spec
 from harken.protocol.platform import PLATFORMS
 
@@ -25,7 +30,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     native.add_argument(
         "--platform", choices=[p.name for p in PLATFORMS], default="photon", help="platform"
     )
-    native.add_argument("--state", type=Path, required=True, metavar="DIR", help="state folder")
+    native.add_argument(
+        "--state",
+        type=Path,
+        default=DEFAULT_STATE,
+        metavar="DIR",
+        help=f"state folder (default: {DEFAULT_STATE})",
+    )
     native.add_argument("--device-id", metavar="HEX", help="24-hex-digit device id to use")
     native.add_argument(
         "--listen-timeout", type=int, metavar="S", help="listen timeout in whole seconds"
@@ -52,7 +63,13 @@ def add_qemu_parser(sub: argparse._SubParsersAction) -> None:
     qemu.add_argument(
         "--platform", choices=[p.name for p in PLATFORMS], default="photon", help="platform"
     )
-    qemu.add_argument("--state", type=Path, required=True, metavar="DIR", help="state folder")
+    qemu.add_argument(
+        "--state",
+        type=Path,
+        default=DEFAULT_STATE,
+        metavar="DIR",
+        help=f"state folder (default: {DEFAULT_STATE})",
+    )
     qemu.add_argument("--device-id", metavar="HEX", help="24-hex-digit device id to use")
     qemu.add_argument(
         "--softap-port", type=int, metavar="N", help="SoftAP TCP port on 127.0.0.1 (0: any free)"
@@ -91,6 +108,14 @@ def network_argument(text: str) -> WifiNetwork:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def bench_line(port: int | None, state: Path) -> str:
+    where = "" if state == DEFAULT_STATE else f" --state {state}"
+    return (
+        f"bench (SETUP button, LED) on 127.0.0.1:{port}; e.g. harken button press --hold 3s"
+        f"{where}, harken led watch{where}"
+    )
+
+
 def run_native(args: argparse.Namespace) -> int:
     device = NativeDevice(
         args.state,
@@ -123,6 +148,8 @@ def run_native(args: argparse.Namespace) -> int:
                 f"HTTP port {device.softap_http_port}; e.g. harken softap info --host 127.0.0.1 "
                 f"--port {device.softap_tcp_port}"
             )
+        lines.append(bench_line(device.fixture_port, args.state))
+        write_ready_file(args.state, payload)
         emit(args.json, payload, lines)
         while not stop.is_set():
             code = device.wait(POLL)
@@ -130,6 +157,7 @@ def run_native(args: argparse.Namespace) -> int:
                 return fail(f"the virtual device exited on its own (status {code})")
         return 0
     finally:
+        remove_ready_file(args.state)
         device.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -167,6 +195,8 @@ def run_qemu(args: argparse.Namespace) -> int:
                 f"HTTP port {device.softap_http_port}; e.g. harken softap info --host 127.0.0.1 "
                 f"--port {device.softap_tcp_port}"
             )
+        lines.append(bench_line(device.fixture_port, args.state))
+        write_ready_file(args.state, payload)
         emit(args.json, payload, lines)
         while not stop.is_set():
             code = device.wait(POLL)
@@ -174,6 +204,7 @@ def run_qemu(args: argparse.Namespace) -> int:
                 return fail(f"QEMU exited on its own (status {code}; log: {device.log_path})")
         return 0
     finally:
+        remove_ready_file(args.state)
         device.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)

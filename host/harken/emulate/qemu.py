@@ -35,6 +35,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from harken.emulate.fixture_port import FixturePort
 from harken.emulate.io_loop import DeviceLog, IoLoop
 from harken.emulate.qemu_console import ConsoleRelay
 from harken.emulate.qemu_fixture import (
@@ -44,7 +45,7 @@ from harken.emulate.qemu_fixture import (
     wait_answers,
     wifi_lines,
 )
-from harken.emulate.qemu_identity import DEVICE_ID, boot_device_id, boot_mac
+from harken.emulate.qemu_identity import DEVICE_ID, boot_device_id, boot_mac, boot_modem
 from harken.emulate.qemu_image import ENV_BUILD_DIR as ENV_BUILD_DIR  # the module's API
 from harken.emulate.qemu_image import (
     ENVS,
@@ -127,6 +128,8 @@ class QemuDevice(ReadyEventView):
         """The SoftAP's HTTP port on 127.0.0.1; None or 0: a free one, kept across restarts."""
         self.console_port = console_port
         """The console's ``socket://`` port; None or 0: a free one, kept across restarts."""
+        self._bench_port = 0
+        """The bench's port on 127.0.0.1 (protocol/fixture.md): a free one, kept."""
         self.ready_timeout = ready_timeout
         self.stop_timeout = stop_timeout
         self.qemu = qemu
@@ -141,6 +144,7 @@ class QemuDevice(ReadyEventView):
         self._console: ConsoleRelay | None = None
         self._softap: SoftApRelay | None = None
         self._fixture: FixtureChannel | None = None
+        self._bench: FixturePort | None = None
         self._transports: list[asyncio.BaseTransport] = []
         self._wifi_env: list[WifiNetwork] = []
 
@@ -309,6 +313,8 @@ class QemuDevice(ReadyEventView):
             f"mac={boot_mac(self.state_dir) if self.platform not in NO_SOFTAP else '000000000000'}",
             f"seed={self.seed or os.urandom(32).hex()}",
         ]
+        if self.platform in NO_SOFTAP:  # the Electron: its modem and SIM
+            boot_args += boot_modem(self.state_dir)
         began = time.monotonic()
         sockets: list[socket.socket] = []
         try:
@@ -339,6 +345,7 @@ class QemuDevice(ReadyEventView):
             "console": str(self.state_dir / CONSOLE_LINK),
             "pty": self._console.pty.slave_path if self._console else None,
             "serial_url": f"socket://127.0.0.1:{self.console_port}",
+            "fixture": self._bench_port,
             "platform": self.platform,
             "device_id": device_id,
             "pid": self._process.pid,
@@ -388,6 +395,8 @@ class QemuDevice(ReadyEventView):
             transport, _ = await loop.create_connection(lambda p=protocol: p, sock=sock)
             self._transports.append(transport)
         self.console_port = await self._console.serve_socket(self.console_port or 0)
+        self._bench = FixturePort(loop, self._fixture)
+        self._bench_port = await self._bench.serve(self._bench_port)
 
     def _line_coding(self, rate: int) -> None:
         if self._fixture is not None and rate > 0:
@@ -428,12 +437,14 @@ class QemuDevice(ReadyEventView):
             self._loop.stop(LOOP_TIMEOUT)
             self._loop = None
         self._transports = []
-        self._console = self._softap = self._fixture = None
+        self._console = self._softap = self._fixture = self._bench = None
         if self._log is not None:
             self._log.close()
             self._log = None
 
     async def _close_channels(self) -> None:
+        if self._bench is not None:
+            self._bench.close()
         if self._softap is not None:
             self._softap.close()
         if self._console is not None:

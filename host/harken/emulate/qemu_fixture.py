@@ -1,11 +1,13 @@
 """The fixture channel of the QEMU device (USART3): a line protocol, LF-terminated.
 
 Host → device: ``BAUD <rate>`` (a client set the console's bit rate: 28800 enters listening
-mode), ``NET CLEAR`` and ``NET ADD …`` (the networks the simulated radio sees), and whatever
-the firmware's fixture contract adds (button, ...). Device → host: ``HELLO harken-fixture 1``
-at boot, then one answer (``OK`` or ``ERR <reason>``) per command, in order. Every line the
-device sends is kept (and logged) so tests can wait for one; answers are matched to commands
-by counting, and a HELLO nobody asked for (a reboot) cancels the commands still waiting.
+mode), ``NET CLEAR`` and ``NET ADD …`` (the networks the simulated radio sees), and the
+bench's ``BTN …`` and ``RESET`` (protocol/fixture.md). Device → host: ``HELLO harken-fixture
+1`` at boot, then one answer (``OK`` or ``ERR <reason>``) per command, in order, and ``@``
+event lines (LED, button, mode) at any time. Every other line the device sends is kept (and
+logged) so tests can wait for one; answers are matched to commands by counting, and a HELLO
+nobody asked for (a reboot) cancels the commands still waiting. Event lines go only to the
+listeners (the 127.0.0.1 fixture port).
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ class FixtureChannel(asyncio.Protocol):
         self._changed = threading.Condition()
         self.hellos = 0
         self._pending: deque[tuple[str, Future[str] | None]] = deque()
+        self.event_listeners: list[Callable[[list[str]], None]] = []
+        """Called (loop thread) with the ``@`` event lines as they come."""
         self.boot_answers: list[Future[str]] = []
         """Answers to the ``boot_lines`` of the latest boot (set before :attr:`hellos`
         counts its greeting)."""
@@ -90,6 +94,14 @@ class FixtureChannel(asyncio.Protocol):
         if not lines:
             return
         texts = [line.rstrip(b"\r").decode("utf-8", errors="replace") for line in lines]
+        # Event lines (the LED's, 40 a second while it breathes) go to the listeners only.
+        events = [t for t in texts if t.startswith("@")]
+        if events:
+            for listener in list(self.event_listeners):
+                listener(events)
+            texts = [t for t in texts if not t.startswith("@")]
+            if not texts:
+                return
         self._log.write(b"".join(b"[fixture] " + t.encode() + b"\n" for t in texts))
         for text in texts:
             self._answer(text)

@@ -11,6 +11,8 @@ from harken.emulate.native import read_identity, seed_identity
 
 DEVICE_ID = re.compile(r"^[0-9a-f]{24}$")
 MAC = re.compile(r"^[0-9a-f]{12}$")
+IMEI = re.compile(r"^[0-9]{15,16}$")
+ICCID = re.compile(r"^[0-9]{18,22}$")
 PARTICLE_OUI = "6c0b84"  # what Photons carry
 
 
@@ -36,3 +38,16 @@ def boot_mac(state_dir: Path) -> str:
     mac = PARTICLE_OUI + os.urandom(3).hex()
     seed_identity(state_dir, mac=":".join(mac[i : i + 2] for i in range(0, 12, 2)))
     return mac
+
+
+def boot_modem(state_dir: Path) -> list[str]:
+    """The Electron's modem identity as boot arguments (``imei=``, ``iccid=``):
+    identity.txt's, or new ones kept there in the native device's form (a SIM is the
+    Electron's credential: without one it stays in listening mode)."""
+    stored = read_identity(state_dir)
+    imei, iccid = stored.get("imei", ""), stored.get("iccid", "")
+    if not IMEI.match(imei) or not ICCID.match(iccid):
+        imei = "35" + "".join(str(b % 10) for b in os.urandom(13))
+        iccid = "8901" + "".join(str(b % 10) for b in os.urandom(16))
+        seed_identity(state_dir, imei=imei, iccid=iccid)
+    return [f"imei={imei}", f"iccid={iccid}"]

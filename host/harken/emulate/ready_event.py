@@ -3,9 +3,56 @@ the part of the device surface the native and the QEMU device share."""
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 from typing import Any
 
 from harken.errors import HarkenError
+
+DEFAULT_STATE = Path(".harken/device")
+"""The state folder ``harken emulate`` uses, and where the bench commands look, by default."""
+READY_FILE = "ready.json"
+"""The running device's ready event in its state folder, for other harken commands."""
+
+
+def write_ready_file(state_dir: Path, payload: dict[str, Any]) -> Path:
+    """Publish a running device's ready event in its state folder (atomically)."""
+    path = Path(state_dir) / READY_FILE
+    temporary = path.with_name(f".{READY_FILE}.{os.getpid()}")
+    temporary.write_text(json.dumps(payload) + "\n", "utf-8")
+    os.replace(temporary, path)
+    return path
+
+
+def read_ready_file(state_dir: Path) -> dict[str, Any]:
+    """The ready event of the device running on ``state_dir``."""
+    path = Path(state_dir) / READY_FILE
+    try:
+        payload = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise HarkenError(
+            f"no emulated device is running on {state_dir} (start one with harken emulate)"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise HarkenError(f"cannot read {path}: {exc}") from None
+    if not isinstance(payload, dict):
+        raise HarkenError(f"{path} is not a ready event")
+    return payload
+
+
+def running_console(state_dir: Path) -> str | None:
+    """The console of the emulated device running on ``state_dir``, if one is."""
+    try:
+        console = read_ready_file(state_dir).get("console")
+    except HarkenError:
+        return None
+    return console if isinstance(console, str) and Path(console).exists() else None
+
+
+def remove_ready_file(state_dir: Path) -> None:
+    """The device stopped: nothing may find it any more."""
+    (Path(state_dir) / READY_FILE).unlink(missing_ok=True)
 
 
 class ReadyEventView:
@@ -36,6 +83,12 @@ class ReadyEventView:
     def softap_http_port(self) -> int | None:
         """The SoftAP's HTTP port on 127.0.0.1 (None: no SoftAP, or not started)."""
         return self._softap_port("http")
+
+    @property
+    def fixture_port(self) -> int | None:
+        """The bench's port on 127.0.0.1: SETUP button and LED (protocol/fixture.md)."""
+        port = self._info.get("fixture")
+        return port if isinstance(port, int) and not isinstance(port, bool) else None
 
     def _softap_port(self, kind: str) -> int | None:
         softap = self._info.get("softap")

@@ -6,6 +6,7 @@ see :mod:`harken.pytest_plugin.plugin` for the options, fixtures and markers, an
 """
 
 from harken.pytest_plugin.capabilities import (
+    BENCH,
     CAPABILITIES,
     FIXTURE,
     FRESH_STATE,
@@ -20,6 +21,7 @@ from harken.pytest_plugin.options import DutSpec
 from harken.pytest_plugin.softap_wire import SoftApWire, http_request, parse_http, tcp_request
 
 __all__ = [
+    "BENCH",
     "CAPABILITIES",
     "FIXTURE",
     "FRESH_STATE",

@@ -8,6 +8,7 @@ one of those capabilities skips the test with a reason naming it. Which DUT has 
 | ``radio_sim`` | yes | Photon, P1 | no |
 | ``softap`` | Photon, P1 | Photon, P1 | with ``--dut-softap-host`` (Photon, P1) |
 | ``fixture`` | no | yes | no |
+| ``bench`` | yes | yes | no |
 | ``power_cut`` | yes | no | no |
 | ``fresh_state`` | yes | yes | no |
 
@@ -24,20 +25,22 @@ from harken.protocol.platform import platform_by_name
 RADIO_SIM = "radio_sim"
 SOFTAP = "softap"
 FIXTURE = "fixture"
+BENCH = "bench"
 POWER_CUT = "power_cut"
 FRESH_STATE = "fresh_state"
 
 CAPABILITIES: dict[str, str] = {
     RADIO_SIM: "the host sets the Wi-Fi networks the device sees and can join",
     SOFTAP: "the device's setup AP (TCP 5609 and HTTP) is reachable from the host",
-    FIXTURE: "a fixture channel drives the setup button and reads the RGB LED",
+    FIXTURE: "QEMU's USART3 fixture channel takes raw command lines",
+    BENCH: "the host presses the SETUP button, resets, and watches the RGB LED",
     POWER_CUT: "the host can cut the power at a chosen byte of a flash write",
     FRESH_STATE: "every test starts from a device with an erased configuration",
 }
 
 _BY_KIND: dict[str, frozenset[str]] = {
-    "native": frozenset({RADIO_SIM, SOFTAP, POWER_CUT, FRESH_STATE}),
-    "qemu": frozenset({RADIO_SIM, SOFTAP, FIXTURE, FRESH_STATE}),
+    "native": frozenset({RADIO_SIM, SOFTAP, BENCH, POWER_CUT, FRESH_STATE}),
+    "qemu": frozenset({RADIO_SIM, SOFTAP, FIXTURE, BENCH, FRESH_STATE}),
     "serial": frozenset({SOFTAP}),
 }
 

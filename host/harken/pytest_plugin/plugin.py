@@ -27,7 +27,9 @@ from pathlib import Path
 import pytest
 
 from harken.console.client import ConsoleClient
+from harken.fixture import FixtureClient
 from harken.pytest_plugin.capabilities import (
+    BENCH,
     CAPABILITIES,
     FIXTURE,
     RADIO_SIM,
@@ -66,6 +68,7 @@ IMPLIED_NEEDS = {
     "softap_wire": SOFTAP,
     "wifi_environment": RADIO_SIM,
     "dut_fixture": FIXTURE,
+    "dut_bench": BENCH,
 }
 """Fixtures whose use implies a capability."""
 
@@ -246,6 +249,15 @@ def wifi_environment(dut: DeviceUnderTest) -> WifiEnvironment:
     environment = WifiEnvironment(dut)
     environment.set(())
     return environment
+
+
+@pytest.fixture
+def dut_bench(dut: DeviceUnderTest) -> Iterator[FixtureClient]:
+    """The bench around the DUT: its SETUP button, resets, and the LED's events."""
+    dut.require(BENCH)
+    assert dut.device is not None and dut.device.fixture_port is not None
+    with FixtureClient("127.0.0.1", dut.device.fixture_port) as bench:
+        yield bench
 
 
 @pytest.fixture

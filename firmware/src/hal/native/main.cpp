@@ -1,9 +1,10 @@
 // The native virtual device: the firmware core as a process, its USB serial a pty.
 //   program --platform photon|p1|electron --state DIR [--listen-timeout SECONDS]
 //           [--product-id N] [--product-version N] [--power-cut-at BYTES]
-//           [--softap-port N] [--http-port N]
+//           [--softap-port N] [--http-port N] [--fixture-port N]
 // Prints one JSON line on stdout when ready; runs until SIGINT/SIGTERM. The setup AP's
-// ports (Photon/P1) default to 0: free ports picked at start and kept for the run.
+// ports (Photon/P1) and the fixture port (the bench's button and LED lines) default to 0:
+// free ports picked at start and kept for the run.
 #ifndef PIO_UNIT_TESTING
 
 #include <poll.h>
@@ -14,8 +15,11 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/bench_button.hpp"
+#include "core/bench_lines.hpp"
 #include "core/device.hpp"
 #include "file_storage.hpp"
+#include "fixture_socket.hpp"
 #include "identity_file.hpp"
 #include "native_system.hpp"
 #include "pty_console.hpp"
@@ -37,13 +41,15 @@ struct Options {
     long long power_cut_at = -1;
     long softap_port = 0;
     long http_port = 0;
+    long fixture_port = 0;
 };
 
 int usage() {
     std::fprintf(stderr,
                  "usage: program --platform photon|p1|electron --state DIR "
                  "[--listen-timeout S] [--product-id N] [--product-version N] "
-                 "[--power-cut-at BYTES] [--softap-port N] [--http-port N]\n");
+                 "[--power-cut-at BYTES] [--softap-port N] [--http-port N] "
+                 "[--fixture-port N]\n");
     return 2;
 }
 
@@ -60,15 +66,58 @@ bool parse(int argc, char** argv, Options* o) {
         else if (!std::strcmp(a, "--power-cut-at")) o->power_cut_at = std::atoll(v);
         else if (!std::strcmp(a, "--softap-port")) o->softap_port = std::atol(v);
         else if (!std::strcmp(a, "--http-port")) o->http_port = std::atol(v);
+        else if (!std::strcmp(a, "--fixture-port")) o->fixture_port = std::atol(v);
         else return false;
     }
     const auto port = [](long p) { return p >= 0 && p <= 65535; };
-    return o->platform && o->state && port(o->softap_port) && port(o->http_port);
+    return o->platform && o->state && port(o->softap_port) && port(o->http_port) &&
+           port(o->fixture_port);
 }
 
 void path_in(char* out, std::size_t size, const char* dir, const char* name) {
     std::snprintf(out, size, "%s/%s", dir, name);
 }
+
+// The bench's commands on the fixture socket: the button, and a reset (power cycle) that
+// may hold the button down from the start, for the bootloader's gestures.
+class BenchCommands final : public native::FixtureCommands {
+public:
+    BenchCommands(core::BenchButton& button, native::ProcessControl& control)
+        : button_(button), control_(control) {}
+    void attach(core::Device* device) { device_ = device; }
+    void run(const char* line, char* answer, std::size_t size) override {
+        const char* space = std::strchr(line, ' ');
+        const std::size_t name_len = space ? static_cast<std::size_t>(space - line) : std::strlen(line);
+        const char* args = space ? space + 1 : line + name_len;
+        const auto is = [&](const char* name) {
+            return std::strlen(name) == name_len && std::strncmp(line, name, name_len) == 0;
+        };
+        const char* error = nullptr;
+        if (is("HELLO")) {
+            std::snprintf(answer, size, "%s", *args ? "ERR bad argument" : "HELLO harken-fixture 1");
+            if (!*args && device_) device_->announce_ui();  // events for all, ahead of the answer
+            return;
+        }
+        if (is("BTN")) {
+            error = core::bench::button_command(args, button_);
+        } else if (is("RESET")) {
+            std::uint32_t hold_ms = 0;
+            error = core::bench::reset_command(args, &hold_ms);
+            if (!error) {
+                if (hold_ms) button_.script(1, hold_ms, 0);
+                control_.reset(hal::BootMode::normal);
+            }
+        } else {
+            error = "unknown command";
+        }
+        std::snprintf(answer, size, error ? "ERR %s" : "OK", error);
+    }
+
+private:
+    core::BenchButton& button_;
+    native::ProcessControl& control_;
+    core::Device* device_ = nullptr;
+};
 
 }  // namespace
 
@@ -125,13 +174,23 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "cannot bind the SoftAP ports on 127.0.0.1\n");
         return 1;
     }
+    static native::FixtureSocket fixture;
+    if (!fixture.open(static_cast<std::uint16_t>(opt.fixture_port))) {
+        std::fprintf(stderr, "cannot listen for the fixture on 127.0.0.1\n");
+        return 1;
+    }
+    static core::BenchButton button(clock);
+    static core::bench::EventLines events(clock, fixture);
+    static BenchCommands bench(button, control);
     const core::Board board{*platform, console, storage, clock, control, log, identity, entropy,
                             platform->has_wifi ? &radio : nullptr,
                             platform->has_wifi ? &setup_ap : nullptr, image,
                             opt.listen_timeout_s >= 0
                                 ? static_cast<std::uint32_t>(opt.listen_timeout_s) * 1000u
-                                : platform->listen_timeout_ms};
+                                : platform->listen_timeout_ms,
+                            &button, &events, &events, &events};
     static core::Device device(board);
+    bench.attach(&device);
 
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
@@ -142,7 +201,7 @@ int main(int argc, char** argv) {
                 "\"device_id\":\"",
                 console_path, console.slave_path(), platform->name);
     for (std::uint8_t b : identity.device_id) std::printf("%02x", b);
-    std::printf("\",\"pid\":%d", static_cast<int>(getpid()));
+    std::printf("\",\"pid\":%d,\"fixture\":%u", static_cast<int>(getpid()), fixture.port());
     if (platform->has_wifi)
         std::printf(",\"softap\":{\"tcp\":%u,\"http\":%u}", setup_ap.simple_port(),
                     setup_ap.http_port());
@@ -150,11 +209,15 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
 
     while (!g_stop) {
-        // The 10 ms bound keeps timers (listen timeout, joins, idle connections) ticking.
-        pollfd fds[2 + 2 + native::SetupSockets::kConnections];
+        pollfd fds[2 + 2 + native::SetupSockets::kConnections + 1 +
+                   native::FixtureSocket::kClients];
         std::size_t n = console.watch(fds, 2);
         n += setup_ap.watch(fds + n, sizeof fds / sizeof fds[0] - n);
-        poll(fds, n, 10);
+        n += fixture.watch(fds + n, sizeof fds / sizeof fds[0] - n);
+        // At most 10 ms (timers: listen timeout, joins, idle connections), and no later than
+        // the button's or the LED's next tick.
+        const std::uint32_t due = device.ms_until_tick();
+        poll(fds, n, due < 10 ? static_cast<int>(due) : 10);
         console.service();
         if (console.take_line_coding_event()) {
             // Device OS acts on the CDC line coding: 28800 enters listening mode,
@@ -162,12 +225,14 @@ int main(int argc, char** argv) {
             if (console.bitrate() == 28800) device.start_listening(core::ListenReason::host_request);
             if (console.bitrate() == 14400) log.event("system", "DFU requested: not available");
         }
+        fixture.service(bench);
         device.step();
         setup_ap.service();
         hal::BootMode next;
         if (control.take_reset(&next)) device.boot(next);
     }
     console.close();
+    fixture.close();
     log.event("system", "stopped");
     return 0;
 }

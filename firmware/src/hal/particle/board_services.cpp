@@ -45,6 +45,8 @@ void read_identity(hal::Identity& out) {
 hal::SetupListener* setup_ap() { return nullptr; }
 
 hal::Radio* radio(hal::Clock&) { return nullptr; }
+
+Ui ui(hal::Clock&) { return {nullptr, nullptr, nullptr, nullptr}; }
 void start_channels() {}
 void poll(core::Device&) {}
 

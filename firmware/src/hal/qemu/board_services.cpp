@@ -6,7 +6,10 @@
 
 #include <cstring>
 
+#include "../stm32f2/reset_control.hpp"
 #include "../stm32f2/usart_port.hpp"
+#include "core/bench_button.hpp"
+#include "core/bench_lines.hpp"
 #include "boot_arguments.hpp"
 #include "bridge_listener.hpp"
 #include "fixture_channel.hpp"
@@ -41,6 +44,16 @@ qemu::FixtureChannel& fixture() {
 
 // Set by board::radio(): the Photon and P1 have one, the Electron none.
 qemu::FixtureRadio* fixture_radio = nullptr;
+// Set by board::ui(): the bench's finger on the SETUP button.
+core::BenchButton* bench_button = nullptr;
+
+// A RESET HOLD survives the reset it asks for (QEMU keeps RAM outside the loaded image).
+constexpr std::uint32_t kHoldValid = 0x484F4C44;  // "HOLD"
+struct RetainedHold {
+    std::uint32_t valid;
+    std::uint32_t ms;
+};
+__attribute__((section(".noinit"))) RetainedHold g_hold;
 
 // Device OS acts on the USB CDC line coding; here the host runner watches the console's pty
 // and reports the rate a client set. It also tells the simulated radio what networks exist.
@@ -52,6 +65,12 @@ public:
         if (rate == 14400) board::event_log().event("system", "DFU requested: not available");
     }
     qemu::FixtureRadio* radio() override { return fixture_radio; }
+    core::BenchButton& button() override { return *bench_button; }
+    void reset(std::uint32_t hold_ms) override {
+        g_hold = {hold_ms ? kHoldValid : 0, hold_ms};
+        stm32f2::ResetControl().reset(hal::BootMode::normal);
+    }
+    void announce() override { device_.announce_ui(); }
 
 private:
     core::Device& device_;
@@ -85,9 +104,22 @@ void read_identity(hal::Identity& out) {
     const qemu::BootArguments& args = qemu::boot_arguments();
     std::memcpy(out.device_id, args.device_id, sizeof out.device_id);
     std::memcpy(out.mac, args.mac, sizeof out.mac);
+    static_assert(sizeof out.imei == sizeof args.imei && sizeof out.iccid == sizeof args.iccid,
+                  "the boot arguments carry the modem identity as is");
+    std::memcpy(out.imei, args.imei, sizeof out.imei);
+    std::memcpy(out.iccid, args.iccid, sizeof out.iccid);
 }
 
 hal::SetupListener* setup_ap() { return &qemu::bridge_listener(); }
+
+Ui ui(hal::Clock& clock) {
+    static core::BenchButton button(clock);
+    static core::bench::EventLines events(clock, usart3());
+    bench_button = &button;
+    if (g_hold.valid == kHoldValid) button.script(1, g_hold.ms, 0);  // before the boot looks
+    g_hold.valid = 0;
+    return {&button, &events, &events, &events};
+}
 
 hal::Radio* radio(hal::Clock& clock) {
     static qemu::FixtureRadio simulated(clock);

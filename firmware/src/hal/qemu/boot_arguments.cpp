@@ -25,6 +25,16 @@ bool from_hex(const char* text, std::size_t len, std::uint8_t* out, std::size_t 
     return true;
 }
 
+// Copies `len` decimal digits (min..max of them) as a C string into out.
+bool digits(const char* text, std::size_t len, std::size_t min, std::size_t max, char* out) {
+    if (len < min || len > max) return false;
+    for (std::size_t i = 0; i < len; ++i)
+        if (text[i] < '0' || text[i] > '9') return false;
+    std::memcpy(out, text, len);
+    out[len] = '\0';
+    return true;
+}
+
 bool key_is(const char* word, std::size_t len, const char* key, const char** value,
             std::size_t* value_len) {
     const std::size_t k = std::strlen(key);
@@ -58,6 +68,10 @@ void apply(const char* word, std::size_t len, BootArguments* out) {
             return;
         }
         std::memcpy(out->mac, mac, sizeof mac);
+    } else if (key_is(word, len, "imei", &v, &n)) {
+        if (!digits(v, n, 15, 16, out->imei) && !out->rejected) out->rejected = "imei";
+    } else if (key_is(word, len, "iccid", &v, &n)) {
+        if (!digits(v, n, 18, 22, out->iccid) && !out->rejected) out->rejected = "iccid";
     } else if (key_is(word, len, "seed", &v, &n)) {
         if (!from_hex(v, n, out->seed, sizeof out->seed)) {
             out->seed_len = 0;

@@ -7,6 +7,9 @@
 //                       "harken" then 1: QEMU's UID registers read 0)
 //   mac=<12 hex>        the Wi-Fi MAC the console's `m` reports (default all zeros)
 //   seed=<hex>          entropy seed, 1-32 bytes; without it a weak host-clock seed
+//   imei=<digits>       the Electron modem's IMEI (15-16 digits; default none)
+//   iccid=<digits>      its SIM's ICCID (18-22 digits; default none: no SIM, so no
+//                       credentials and listening mode)
 // Other words (the kernel's file name when no arg= is given) are ignored.
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +23,8 @@ struct BootArguments {
     std::uint8_t mac[6] = {};
     std::uint8_t seed[kMaxSeed] = {};
     std::size_t seed_len = 0;  // 0: no seed given
+    char imei[20] = {};
+    char iccid[24] = {};
     const char* rejected = nullptr;  // the first key whose value was malformed (ignored)
 };
 

@@ -2,24 +2,9 @@
 
 #include <cstring>
 
+#include "core/bench_lines.hpp"
+
 namespace qemu {
-namespace {
-
-// A decimal number that fills `text` exactly, within 1..max.
-bool parse_number(const char* text, std::uint32_t max, std::uint32_t* out) {
-    if (!*text) return false;
-    std::uint32_t value = 0;
-    for (; *text; ++text) {
-        if (*text < '0' || *text > '9') return false;
-        const std::uint32_t digit = static_cast<std::uint32_t>(*text - '0');
-        if (value > (max - digit) / 10) return false;
-        value = value * 10 + digit;
-    }
-    *out = value;
-    return value > 0;
-}
-
-}  // namespace
 
 constexpr char FixtureChannel::kHello[];
 
@@ -28,6 +13,8 @@ const FixtureChannel::Command FixtureChannel::kCommands[] = {
     {"HELLO", &FixtureChannel::hello},
     {"BAUD", &FixtureChannel::baud},
     {"NET", &FixtureChannel::net},
+    {"BTN", &FixtureChannel::btn},
+    {"RESET", &FixtureChannel::reset},
 };
 
 void FixtureChannel::begin() { reply(kHello); }
@@ -62,21 +49,36 @@ void FixtureChannel::dispatch(FixtureEvents& events) {
             continue;
         const char* error = (this->*command.run)(args, events);
         if (error) reply("ERR ", error);
-        else if (command.run != &FixtureChannel::hello) reply("OK");
+        else if (command.run != &FixtureChannel::hello && command.run != &FixtureChannel::reset)
+            reply("OK");
         return;
     }
     reply("ERR unknown command");
 }
 
-const char* FixtureChannel::hello(const char* args, FixtureEvents&) {
+const char* FixtureChannel::hello(const char* args, FixtureEvents& events) {
     if (*args) return "bad argument";
+    events.announce();
     reply(kHello);
+    return nullptr;
+}
+
+const char* FixtureChannel::btn(const char* args, FixtureEvents& events) {
+    return core::bench::button_command(args, events.button());
+}
+
+// Answered before the reset, which does not return.
+const char* FixtureChannel::reset(const char* args, FixtureEvents& events) {
+    std::uint32_t hold_ms = 0;
+    if (const char* error = core::bench::reset_command(args, &hold_ms)) return error;
+    reply("OK");
+    events.reset(hold_ms);
     return nullptr;
 }
 
 const char* FixtureChannel::baud(const char* args, FixtureEvents& events) {
     std::uint32_t rate;
-    if (!parse_number(args, 100000000u, &rate)) return "bad argument";
+    if (!core::bench::parse_decimal(args, 100000000u, &rate) || rate == 0) return "bad argument";
     events.bit_rate_set(rate);
     return nullptr;
 }

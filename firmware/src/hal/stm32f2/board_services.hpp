@@ -10,6 +10,7 @@
 #include "hal/identity.hpp"
 #include "hal/radio.hpp"
 #include "hal/setup_listener.hpp"
+#include "hal/status_ui.hpp"
 #include "hal/storage.hpp"
 
 namespace board {
@@ -30,6 +31,15 @@ hal::SetupListener* setup_ap();
 // The Wi-Fi radio, for platforms that have one: on QEMU a simulated one whose networks the
 // host sends over the fixture channel; nullptr on the boards until the Wi-Fi driver exists.
 hal::Radio* radio(hal::Clock& clock);
+// The SETUP button and the status LED, and who hears about them: on QEMU the bench plays
+// both over the fixture channel; all nullptr on the boards until the PC7/TIM2 drivers exist.
+struct Ui {
+    hal::ModeButton* button;
+    hal::RgbLed* led;
+    core::led::LedWatcher* led_watcher;
+    core::bench::UiReport* report;
+};
+Ui ui(hal::Clock& clock);
 // Channels beyond the console, started before the device boots (QEMU: the bridge and the
 // fixture channel greet the host).
 void start_channels();

@@ -37,12 +37,14 @@ int main() {
     image.product_version = HARKEN_PRODUCT_VERSION;
 
     static stm32f2::ResetControl control;
+    const board::Ui ui = board::ui(clock);
     static core::Device device(core::Board{platform, console, board::dct_storage(), clock,
                                            control, board::event_log(), identity,
                                            board::entropy(),
                                            platform.has_wifi ? board::radio(clock) : nullptr,
                                            platform.has_wifi ? board::setup_ap() : nullptr,
-                                           image, platform.listen_timeout_ms});
+                                           image, platform.listen_timeout_ms, ui.button,
+                                           ui.led, ui.led_watcher, ui.report});
     board::start_channels();
     device.boot(control.boot_mode());
     for (;;) {
