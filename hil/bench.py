@@ -55,6 +55,24 @@ def button_events(events: list[FixtureEvent]) -> list[tuple[str, int]]:
     return [(e.event, e.value) for e in events if isinstance(e, ButtonEvent)]
 
 
+def press_and_settle(
+    bench: FixtureClient, hold_ms: int, settle_ms: int = 1500
+) -> tuple[int, ButtonEvent]:
+    """Press SETUP for ``hold_ms`` outside listening mode and wait ``settle_ms`` of device time
+    past the release (the click window is 1 s). Returns the record position before the press
+    and the release's ``status`` event."""
+    mark = bench.mark()
+    bench.press(hold_ms)
+    released = bench.wait_for(
+        lambda e: isinstance(e, ButtonEvent) and e.event == "status" and e.value > 0,
+        hold_ms / 1000 + MODE_TIMEOUT,
+        since=mark,
+    )
+    bench.wait_for(lambda e: e.ms >= released.ms + settle_ms, MODE_TIMEOUT, since=mark)
+    assert isinstance(released, ButtonEvent)
+    return mark, released
+
+
 def go_normal(dut: DeviceUnderTest, bench: FixtureClient, console_wire: ConsoleWire) -> int:
     """Leave listening mode for normal operation with credentials: the Photon/P1 store an
     open network over SoftAP and join it; the Electron's SIM is its credential. Returns the

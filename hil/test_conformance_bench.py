@@ -15,6 +15,7 @@ from bench import (
     button_events,
     current_mode,
     go_normal,
+    press_and_settle,
     wait_button,
     wait_look,
     wait_mode,
@@ -86,13 +87,8 @@ def test_a_short_hold_does_not_enter_listening_mode(
     dut: DeviceUnderTest, dut_bench: FixtureClient, console_wire: ConsoleWire
 ) -> None:
     go_normal(dut, dut_bench, console_wire)
-    mark = dut_bench.mark()
-    dut_bench.press(2900)
-    released = dut_bench.wait_for(
-        lambda e: getattr(e, "event", None) == "status" and e.value > 0, 10, since=mark
-    )
-    assert 2900 - 2 * TICK_MS <= released.value <= 2900  # type: ignore[union-attr]
-    dut_bench.wait_for(lambda e: e.ms >= released.ms + 1500, 10, since=mark)
+    mark, released = press_and_settle(dut_bench, 2900)
+    assert 2900 - 2 * TICK_MS <= released.value <= 2900
     assert "listening" not in [e.name for e in dut_bench.since(mark) if isinstance(e, ModeEvent)]
 
 
@@ -181,12 +177,7 @@ def test_a_tap_shorter_than_30ms_is_not_a_click(
     dut: DeviceUnderTest, dut_bench: FixtureClient, console_wire: ConsoleWire
 ) -> None:
     go_normal(dut, dut_bench, console_wire)
-    mark = dut_bench.mark()
-    dut_bench.press(15)
-    status = dut_bench.wait_for(
-        lambda e: getattr(e, "event", None) == "status" and e.value > 0, 10, since=mark
-    )
-    dut_bench.wait_for(lambda e: e.ms >= status.ms + 1500, 10, since=mark)
+    mark, _ = press_and_settle(dut_bench, 15)
     assert [e for e in button_events(dut_bench.since(mark)) if e[0] in ("click", "final")] == []
 
 
