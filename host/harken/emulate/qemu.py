@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import socket
 import time
@@ -39,13 +38,14 @@ from harken.emulate.fixture_port import FixturePort
 from harken.emulate.io_loop import DeviceLog, IoLoop
 from harken.emulate.qemu_console import ConsoleRelay
 from harken.emulate.qemu_fixture import (
-    MAX_NETWORKS,
     FixtureChannel,
     FixtureLost,
+    check_radio_table,
+    check_wifi_answers,
     wait_answers,
     wifi_lines,
 )
-from harken.emulate.qemu_identity import DEVICE_ID, boot_device_id, boot_mac, boot_modem
+from harken.emulate.qemu_identity import DEVICE_ID, boot_arguments, boot_device_id
 from harken.emulate.qemu_image import ENV_BUILD_DIR as ENV_BUILD_DIR  # the module's API
 from harken.emulate.qemu_image import (
     ENVS,
@@ -53,14 +53,7 @@ from harken.emulate.qemu_image import (
     build_qemu_image,
     image_path,
 )
-from harken.emulate.qemu_process import (
-    CHANNELS,
-    PortClash,
-    QemuProcess,
-    QemuProcessError,
-    free_port,
-    qemu_command,
-)
+from harken.emulate.qemu_process import QemuProcess, free_port, launch, qemu_command
 from harken.emulate.qemu_softap import BridgeStats, SoftApRelay
 from harken.emulate.ready_event import ReadyEventView
 from harken.emulate.wifi_env import WifiNetwork, read_wifi_env, write_wifi_env
@@ -76,7 +69,6 @@ CONSOLE_LINK = "console"
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 5.0
 LOOP_TIMEOUT = 5.0
-START_ATTEMPTS = 3
 _SEED = re.compile(r"^([0-9a-f]{2}){1,32}$")
 
 log = logging.getLogger(__name__)
@@ -228,7 +220,7 @@ class QemuDevice(ReadyEventView):
                 answers = fixture.request(lines, self.ready_timeout)
         except FixtureLost as exc:
             raise QemuDeviceError(f"sending the Wi-Fi environment: {exc}") from None
-        _check_wifi_answers(answers)
+        check_wifi_answers(answers)
         return path
 
     def _boot_lines(self) -> list[str]:
@@ -270,11 +262,8 @@ class QemuDevice(ReadyEventView):
         return self._fit_radio(networks, str(self.state_dir))
 
     def _fit_radio(self, networks: list[WifiNetwork], what: str) -> list[WifiNetwork]:
-        if len(networks) > MAX_NETWORKS and self.platform not in NO_RADIO:
-            raise QemuDeviceError(
-                f"the QEMU image's radio holds at most {MAX_NETWORKS} networks; "
-                f"{what} lists {len(networks)}"
-            )
+        if self.platform not in NO_RADIO:
+            check_radio_table(networks, what)
         return networks
 
     def _resolve_ports(self) -> None:
@@ -307,14 +296,9 @@ class QemuDevice(ReadyEventView):
         self._wifi_env = self._read_wifi_env()
         self._log = DeviceLog(self.log_path)
         self._log.write(f"--- start {time.strftime('%Y-%m-%dT%H:%M:%S')}\n".encode())
-        boot_args = [
-            f"dct={dct}",
-            f"device_id={device_id}",
-            f"mac={boot_mac(self.state_dir) if self.platform not in NO_SOFTAP else '000000000000'}",
-            f"seed={self.seed or os.urandom(32).hex()}",
-        ]
-        if self.platform in NO_SOFTAP:  # the Electron: its modem and SIM
-            boot_args += boot_modem(self.state_dir)
+        boot_args = boot_arguments(
+            self.state_dir, dct, device_id, self.seed, cellular=self.platform in NO_SOFTAP
+        )
         began = time.monotonic()
         sockets: list[socket.socket] = []
         try:
@@ -330,7 +314,7 @@ class QemuDevice(ReadyEventView):
                     f"{self.ready_timeout:.0f} s: {what} (log: {self.log_path})"
                 )
             try:
-                _check_wifi_answers(wait_answers(self._fixture.boot_answers, self.ready_timeout))
+                check_wifi_answers(wait_answers(self._fixture.boot_answers, self.ready_timeout))
             except FixtureLost as exc:
                 raise QemuDeviceError(f"sending the Wi-Fi environment: {exc}") from None
         except BaseException:
@@ -362,19 +346,14 @@ class QemuDevice(ReadyEventView):
 
     def _launch(self, image: Path, boot_args: list[str]) -> list[socket.socket]:
         assert self._log is not None
-        for attempt in range(START_ATTEMPTS):
-            taken = {p for p in (self.console_port, self.softap_port, self.http_port) if p}
-            ports = [free_port(taken) for _ in CHANNELS]
-            command = qemu_command(image, ports, boot_args, self.qemu) + self.extra_args
-            self._process = QemuProcess(command, self._log)
-            try:
-                return self._process.connect(ports, self.ready_timeout)
-            except PortClash:
-                self._process.kill()
-                if attempt == START_ATTEMPTS - 1:
-                    raise
-                log.info("a QEMU port was taken meanwhile; trying other ports")
-        raise QemuProcessError("unreachable")
+        taken = {p for p in (self.console_port, self.softap_port, self.http_port) if p}
+        self._process, sockets = launch(
+            lambda ports: qemu_command(image, ports, boot_args, self.qemu) + self.extra_args,
+            self._log,
+            taken,
+            self.ready_timeout,
+        )
+        return sockets
 
     async def _attach(self, sockets: list[socket.socket]) -> None:
         assert self._loop is not None and self._log is not None
@@ -465,9 +444,3 @@ class QemuDevice(ReadyEventView):
         tb: TracebackType | None,
     ) -> None:
         self.stop()
-
-
-def _check_wifi_answers(answers: list[str]) -> None:
-    refused = next((a for a in answers if a != "OK"), None)
-    if refused is not None:
-        raise QemuDeviceError(f"the device refused its Wi-Fi environment: {refused}")

@@ -22,6 +22,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from harken.emulate.io_loop import DeviceLog
+from harken.emulate.qemu_image import QemuDeviceError
 from harken.emulate.wifi_env import WifiNetwork
 
 FIXTURE_HELLO = "HELLO harken-fixture 1"
@@ -215,3 +216,19 @@ def wait_answers(answers: Sequence[Future[str]], timeout: float) -> list[str]:
         return [a.result(max(0.0, deadline - time.monotonic())) for a in answers]
     except FutureTimeout:
         raise FixtureTimeout(f"no answer on the fixture channel in {timeout:.1f} s") from None
+
+
+def check_radio_table(networks: Sequence[WifiNetwork], what: str) -> None:
+    """Refuse more networks than the image's radio table holds."""
+    if len(networks) > MAX_NETWORKS:
+        raise QemuDeviceError(
+            f"the QEMU image's radio holds at most {MAX_NETWORKS} networks; "
+            f"{what} lists {len(networks)}"
+        )
+
+
+def check_wifi_answers(answers: Sequence[str]) -> None:
+    """Every line of a Wi-Fi environment must have been taken."""
+    refused = next((a for a in answers if a != "OK"), None)
+    if refused is not None:
+        raise QemuDeviceError(f"the device refused its Wi-Fi environment: {refused}")

@@ -51,3 +51,19 @@ def boot_modem(state_dir: Path) -> list[str]:
         iccid = "8901" + "".join(str(b % 10) for b in os.urandom(16))
         seed_identity(state_dir, imei=imei, iccid=iccid)
     return [f"imei={imei}", f"iccid={iccid}"]
+
+
+def boot_arguments(
+    state_dir: Path, dct: Path, device_id: str, seed: str | None, *, cellular: bool
+) -> list[str]:
+    """The image's semihosting command line (firmware/src/hal/qemu/boot_arguments.hpp): its
+    DCT file, identity, entropy seed (a fresh one unless given), and the Wi-Fi MAC or, on
+    the Electron, the modem identity."""
+    mac = "000000000000" if cellular else boot_mac(state_dir)
+    arguments = [
+        f"dct={dct}",
+        f"device_id={device_id}",
+        f"mac={mac}",
+        f"seed={seed or os.urandom(32).hex()}",
+    ]
+    return arguments + (boot_modem(state_dir) if cellular else [])

@@ -13,7 +13,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from harken.emulate.io_loop import DeviceLog
@@ -196,3 +196,26 @@ class QemuProcess:
         self._drain.join(1.0)
         if self.popen.stdout is not None:
             self.popen.stdout.close()
+
+
+START_ATTEMPTS = 3
+
+
+def launch(
+    build_command: Callable[[list[int]], list[str]],
+    device_log: DeviceLog,
+    taken: set[int],
+    timeout: float,
+) -> tuple[QemuProcess, list[socket.socket]]:
+    """Start QEMU on free ports (none of ``taken``) and connect its channels; when another
+    process takes a port between picking and binding, start again on new ones."""
+    for attempt in range(START_ATTEMPTS):
+        ports = [free_port(set(taken)) for _ in CHANNELS]
+        process = QemuProcess(build_command(ports), device_log)
+        try:
+            return process, process.connect(ports, timeout)
+        except PortClash:
+            process.kill()
+            if attempt == START_ATTEMPTS - 1:
+                raise
+    raise QemuProcessError("unreachable")
