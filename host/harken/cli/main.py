@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from harken import __version__
 from harken.cli import (
     bench_commands,
+    binary_commands,
     dct_commands,
     demo_command,
     emulate_commands,
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     serial_commands.add_parser(commands)
     softap_commands.add_parser(commands)
     dct_commands.add_parser(commands)
+    binary_commands.add_parser(commands)
     emulate_commands.add_parser(commands)
     bench_commands.add_parser(commands)
     demo_command.add_parser(commands)
