@@ -48,7 +48,7 @@ def test_arm_image_carries_its_module_prefix(arm_images: dict[str, bytes], env: 
     begin, end, _reserved, flags, version, platform, function, index = struct.unpack_from(
         "<IIBBHHBB", data, 0x184
     )
-    assert (begin, end) == (start, start + len(data))
+    assert (begin, end) == (start, start + len(data) - 4)  # the CRC-32 follows the end
     assert (flags, version, platform, function, index) == (
         0,
         2302,
@@ -129,8 +129,9 @@ def test_qemu_image_runs_the_console_and_keeps_its_config(
         describe = parse_describe(qemu.ask(b"s", b"}\r\n").decode())
         assert describe.platform_id == 6
         module = describe.modules[0]
-        # On the ARM build the platform, dependency and address-range checks are real.
-        assert (module.validity_checked, module.validity_passed, module.function) == (28, 28, "m")
+        # On the ARM build the integrity (CRC), platform, dependency and address-range
+        # checks are real.
+        assert (module.validity_checked, module.validity_passed, module.function) == (30, 30, "m")
         done = b"Claim code set to: " + code + b"\r\n"
         assert qemu.ask(b"C" + code + b"\n", done).endswith(done)
     finally:

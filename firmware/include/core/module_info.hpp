@@ -1,6 +1,7 @@
 #pragma once
 // The module prefix every Particle firmware image carries (module-format.md §2) and what
 // the running image says about itself.
+#include <cstddef>
 #include <cstdint>
 
 namespace core {
@@ -34,11 +35,25 @@ struct __attribute__((packed)) ModulePrefix {
 };
 static_assert(sizeof(ModulePrefix) == 24, "module_info_t is 24 bytes");
 
+// What follows the product data at the end of a module (module_info_suffix_t, §4); the
+// CRC-32 after it is stored big-endian.
+struct __attribute__((packed)) ModuleSuffix {
+    std::uint16_t reserved;
+    std::uint8_t sha256[32];       // of every byte before this field
+    std::uint16_t size;            // suffix plus the 4 bytes of product data
+};
+static_assert(sizeof(ModuleSuffix) == 36, "module_info_suffix_t is 36 bytes");
+constexpr std::uint16_t kModuleSuffixSize = sizeof(ModuleSuffix) + 4;
+
 // Device OS 2.3.1 system module version: the protocol level this firmware implements.
 constexpr std::uint16_t kModuleVersion = 2302;
 
+// Whether the backend could check the running image's CRC-32, and what it found.
+enum class ImageIntegrity : std::uint8_t { unchecked, intact, corrupt };
+
 struct RunningImage {
     ModulePrefix prefix;
+    ImageIntegrity integrity;      // unchecked where there is no image in memory (native)
     std::uint32_t slot_size;       // bounds of the slot the image runs from
     std::uint32_t slot_start;      // 0 when the target has no flash address space (native)
     std::uint16_t product_id;
@@ -46,12 +61,16 @@ struct RunningImage {
 };
 
 // Checks Device OS performs on a module that the target can actually perform; returns the
-// (checked, passed) masks. Integrity (CRC) is the backend's to add.
+// (checked, passed) masks. Integrity comes from the backend's CRC verdict.
 struct ModuleChecks {
     std::uint8_t checked;
     std::uint8_t passed;
 };
 ModuleChecks check_running_image(const RunningImage& image, std::uint16_t platform_id);
+
+// A module of `length` bytes up to its CRC (module_end - module_start) followed by the
+// CRC-32 of those bytes, stored big-endian (module-format.md §6.1).
+bool module_crc_matches(const std::uint8_t* module, std::size_t length);
 
 char function_letter(std::uint8_t function);
 

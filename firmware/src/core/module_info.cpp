@@ -1,5 +1,7 @@
 #include "core/module_info.hpp"
 
+#include "core/crc32.hpp"
+
 namespace core {
 
 ModuleChecks check_running_image(const RunningImage& image, std::uint16_t platform_id) {
@@ -18,7 +20,19 @@ ModuleChecks check_running_image(const RunningImage& image, std::uint16_t platfo
             p.end_address <= end)
             r.passed |= module_check::range;
     }
+    if (image.integrity != ImageIntegrity::unchecked) {
+        r.checked |= module_check::integrity;
+        if (image.integrity == ImageIntegrity::intact) r.passed |= module_check::integrity;
+    }
     return r;
+}
+
+bool module_crc_matches(const std::uint8_t* module, std::size_t length) {
+    const std::uint8_t* s = module + length;
+    const std::uint32_t stored = static_cast<std::uint32_t>(s[0]) << 24 |
+                                 static_cast<std::uint32_t>(s[1]) << 16 |
+                                 static_cast<std::uint32_t>(s[2]) << 8 | s[3];
+    return crc32(module, length) == stored;
 }
 
 char function_letter(std::uint8_t function) {

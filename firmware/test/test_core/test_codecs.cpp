@@ -118,3 +118,27 @@ TEST(ModuleChecks, PlatformDependenciesAndRange) {
     image.prefix.end_address = 0x08090000;
     EXPECT_FALSE(core::check_running_image(image, 6).passed & core::module_check::range);
 }
+
+TEST(ModuleChecks, IntegrityOnlyWhereTheBackendCheckedTheImage) {
+    core::RunningImage image{};
+    image.prefix.platform_id = 6;
+    EXPECT_FALSE(core::check_running_image(image, 6).checked & core::module_check::integrity);
+    image.integrity = core::ImageIntegrity::intact;
+    auto c = core::check_running_image(image, 6);
+    EXPECT_TRUE(c.checked & c.passed & core::module_check::integrity);
+    image.integrity = core::ImageIntegrity::corrupt;
+    c = core::check_running_image(image, 6);
+    EXPECT_TRUE(c.checked & core::module_check::integrity);
+    EXPECT_FALSE(c.passed & core::module_check::integrity);
+}
+
+TEST(ModuleChecks, CrcIsStoredBigEndianAfterTheModule) {
+    // "123456789" has the CRC-32 check value 0xCBF43926.
+    std::uint8_t module[] = {'1', '2', '3', '4', '5', '6', '7', '8', '9', 0xCB, 0xF4, 0x39, 0x26};
+    EXPECT_TRUE(core::module_crc_matches(module, 9));
+    module[12] = 0x27;
+    EXPECT_FALSE(core::module_crc_matches(module, 9));
+    module[12] = 0x26;
+    module[0] = '0';
+    EXPECT_FALSE(core::module_crc_matches(module, 9));
+}

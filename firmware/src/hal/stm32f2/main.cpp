@@ -3,20 +3,11 @@
 
 #include "board_services.hpp"
 #include "core/device.hpp"
-#include "module_prefix.hpp"
 #include "registers.hpp"
 #include "reset_control.hpp"
+#include "running_image.hpp"
 #include "systick_clock.hpp"
 #include "usart_port.hpp"
-
-#ifndef HARKEN_PRODUCT_ID
-#define HARKEN_PRODUCT_ID PLATFORM_ID  // Device OS's default: "not a product"
-#endif
-#ifndef HARKEN_PRODUCT_VERSION
-#define HARKEN_PRODUCT_VERSION 0xFFFF
-#endif
-
-extern "C" char link_module_start[];
 
 int main() {
     board::init_clocks();
@@ -30,11 +21,7 @@ int main() {
 
     const core::PlatformInfo& platform = *core::platform_by_id(PLATFORM_ID);
     static core::RunningImage image{};
-    image.prefix = stm32f2::running_prefix();
-    image.slot_start = reinterpret_cast<std::uint32_t>(link_module_start);
-    image.slot_size = platform.monolithic_max_size;
-    image.product_id = HARKEN_PRODUCT_ID;
-    image.product_version = HARKEN_PRODUCT_VERSION;
+    stm32f2::read_running_image(platform, image);
 
     static stm32f2::ResetControl control;
     const board::Ui ui = board::ui(clock);

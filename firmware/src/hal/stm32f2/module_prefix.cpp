@@ -1,6 +1,6 @@
 // The module prefix of the running image, placed right after the vector table (0x184),
 // where the bootloader and Particle's host tools look for it (module-format.md §1.1).
-#include "module_prefix.hpp"
+#include "running_image.hpp"
 
 #include "core/platform_info.hpp"
 
