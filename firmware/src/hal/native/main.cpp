@@ -19,6 +19,7 @@
 #include "core/bench_lines.hpp"
 #include "core/device.hpp"
 #include "file_storage.hpp"
+#include "bench_commands.hpp"
 #include "fixture_socket.hpp"
 #include "identity_file.hpp"
 #include "native_system.hpp"
@@ -77,47 +78,6 @@ bool parse(int argc, char** argv, Options* o) {
 void path_in(char* out, std::size_t size, const char* dir, const char* name) {
     std::snprintf(out, size, "%s/%s", dir, name);
 }
-
-// The bench's commands on the fixture socket: the button, and a reset (power cycle) that
-// may hold the button down from the start, for the bootloader's gestures.
-class BenchCommands final : public native::FixtureCommands {
-public:
-    BenchCommands(core::BenchButton& button, native::ProcessControl& control)
-        : button_(button), control_(control) {}
-    void attach(core::Device* device) { device_ = device; }
-    void run(const char* line, char* answer, std::size_t size) override {
-        const char* space = std::strchr(line, ' ');
-        const std::size_t name_len = space ? static_cast<std::size_t>(space - line) : std::strlen(line);
-        const char* args = space ? space + 1 : line + name_len;
-        const auto is = [&](const char* name) {
-            return std::strlen(name) == name_len && std::strncmp(line, name, name_len) == 0;
-        };
-        const char* error = nullptr;
-        if (is("HELLO")) {
-            std::snprintf(answer, size, "%s", *args ? "ERR bad argument" : "HELLO harken-fixture 1");
-            if (!*args && device_) device_->announce_ui();  // events for all, ahead of the answer
-            return;
-        }
-        if (is("BTN")) {
-            error = core::bench::button_command(args, button_);
-        } else if (is("RESET")) {
-            std::uint32_t hold_ms = 0;
-            error = core::bench::reset_command(args, &hold_ms);
-            if (!error) {
-                if (hold_ms) button_.script(1, hold_ms, 0);
-                control_.reset(hal::BootMode::normal);
-            }
-        } else {
-            error = "unknown command";
-        }
-        std::snprintf(answer, size, error ? "ERR %s" : "OK", error);
-    }
-
-private:
-    core::BenchButton& button_;
-    native::ProcessControl& control_;
-    core::Device* device_ = nullptr;
-};
 
 }  // namespace
 
@@ -181,7 +141,7 @@ int main(int argc, char** argv) {
     }
     static core::BenchButton button(clock);
     static core::bench::EventLines events(clock, fixture);
-    static BenchCommands bench(button, control);
+    static native::BenchCommands bench(button, control);
     const core::Board board{*platform, console, storage, clock, control, log, identity, entropy,
                             platform->has_wifi ? &radio : nullptr,
                             platform->has_wifi ? &setup_ap : nullptr, image,
