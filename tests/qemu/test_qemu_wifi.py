@@ -88,19 +88,13 @@ def test_scan_lists_the_pushed_networks_and_follows_changes(qemu_device: StartQe
 def test_bad_lines_are_refused_and_the_table_is_bounded(qemu_device: StartQemu) -> None:
     device = qemu_device()
     for line in ("NET", "NET ADD", "NET ADD 4e6574 4 6 -48 - 200 flaky", "NET FLUSH"):
-        start = len(device.fixture_lines)
-        device.send_fixture_line(line)
-        assert device.wait_for_fixture_line(r"^(OK|ERR)", TIMEOUT, start=start) == (
-            "ERR bad argument"
-        )
+        assert device.fixture_request(line, TIMEOUT) == "ERR bad argument"
     many = [WifiNetwork(f"Net{i}", 0) for i in range(17)]
     with pytest.raises(QemuDeviceError, match="at most 16"):
         device.set_wifi_environment(many)
     device.set_wifi_environment(many[:16])
     assert len(scanned(device)) == 16
-    start = len(device.fixture_lines)
-    device.send_fixture_line(wifi_lines(many[16:])[1])
-    assert device.wait_for_fixture_line(r"^(OK|ERR)", TIMEOUT, start=start) == "ERR table full"
+    assert device.fixture_request(wifi_lines(many[16:])[1], TIMEOUT) == "ERR table full"
 
 
 def test_configure_takes_the_security_from_the_scan(qemu_device: StartQemu) -> None:
@@ -189,9 +183,7 @@ def test_the_electron_keeps_the_file_and_has_no_radio(qemu_device: StartQemu) ->
     device = qemu_device("electron")
     device.set_wifi_environment(ENVIRONMENT)  # written, not sent: no radio to take it
     assert (device.state_dir / WIFI_ENV_FILE).is_file()
-    start = len(device.fixture_lines)
-    device.send_fixture_line("NET CLEAR")
-    assert device.wait_for_fixture_line(r"^(OK|ERR)", TIMEOUT, start=start) == "ERR no radio"
+    assert device.fixture_request("NET CLEAR", TIMEOUT) == "ERR no radio"
     device.restart()  # a wifi-env.txt does not keep the Electron from starting
     assert device.running
 

@@ -229,11 +229,12 @@ class QemuDevice(ReadyEventView):
 
     # --- the fixture channel ------------------------------------------------------------
 
-    def send_fixture_line(self, line: str) -> None:
-        """Send one line on the fixture channel (USART3)."""
+    def fixture_request(self, line: str, timeout: float) -> str:
+        """Send one command line and return its own answer (answers are matched to commands
+        in order, so one to the runner's own ``BAUD`` lines cannot be taken for it)."""
         if self._fixture is None:
             raise QemuDeviceError("the device has not been started")
-        self._fixture.send_line(line)
+        return self._fixture.request([line], timeout)[0]
 
     @property
     def fixture_lines(self) -> list[str]:

@@ -1,5 +1,5 @@
 """The DUT's fixture channel as a conformance test drives it: one line out, its one-line
-answer back (protocol/qemu-fixture.md; the button and LED lines join it later)."""
+answer back (protocol/qemu-fixture.md; the bench's button and LED have ``dut_bench``)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,7 @@ class FixtureDevice(Protocol):
     @property
     def fixture_lines(self) -> list[str]: ...
 
-    def send_fixture_line(self, line: str) -> None: ...
-
-    def wait_for_fixture_line(self, pattern: str, timeout: float, *, start: int = 0) -> str: ...
+    def fixture_request(self, line: str, timeout: float) -> str: ...
 
 
 class FixtureLines:
@@ -27,10 +25,10 @@ class FixtureLines:
         self._device = device
 
     def command(self, line: str, timeout: float = ANSWER_TIMEOUT) -> str:
-        """``line`` (no newline), then the next answer line (``OK``, ``ERR …``, …)."""
-        start = len(self._device.fixture_lines)
-        self._device.send_fixture_line(line)
-        return self._device.wait_for_fixture_line(r"^(OK|ERR\b).*", timeout, start=start)
+        """``line`` (no newline), then the device's answer to it (``OK``, ``ERR …``, …). The
+        runner sends lines of its own (``BAUD`` when a client opens the console), so the
+        answer is the one matched to this command, not merely the next one."""
+        return self._device.fixture_request(line, timeout)
 
     def seen(self, pattern: str) -> bool:
         """Whether the device has sent a line matching ``pattern`` in this run."""
