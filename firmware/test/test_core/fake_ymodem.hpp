@@ -7,31 +7,12 @@
 #include <vector>
 
 #include "core/ymodem_receiver.hpp"
+#include "fake_board.hpp"
 
 namespace fake {
 
-class YmodemPort final : public hal::ConsolePort {
-public:
-    std::deque<std::uint8_t> rx;
-    std::string tx;
-
-    void send(const std::string& s) { rx.insert(rx.end(), s.begin(), s.end()); }
-    std::string take() {
-        std::string out;
-        out.swap(tx);
-        return out;
-    }
-    std::size_t available() override { return rx.size(); }
-    int read() override {
-        if (rx.empty()) return -1;
-        const int c = rx.front();
-        rx.pop_front();
-        return c;
-    }
-    void write(const std::uint8_t* data, std::size_t len) override {
-        tx.append(reinterpret_cast<const char*>(data), len);
-    }
-};
+// The console fake: a port the test scripts (bytes in) and reads back (bytes out).
+using YmodemPort = Console;
 
 // Calls are logged as "begin <name> <size>", "write <offset> <len>", "finish <size>", "abort".
 class RecordingSink final : public core::FileSink {
