@@ -14,6 +14,7 @@ from harken.cli import (
     dct_commands,
     demo_command,
     emulate_commands,
+    flash_commands,
     serial_commands,
     softap_commands,
 )
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     softap_commands.add_parser(commands)
     dct_commands.add_parser(commands)
     binary_commands.add_parser(commands)
+    flash_commands.add_parser(commands)
     emulate_commands.add_parser(commands)
     bench_commands.add_parser(commands)
     demo_command.add_parser(commands)
