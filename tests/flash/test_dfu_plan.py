@@ -1,6 +1,6 @@
 """DFU planning (spec flashing.md §4.5) on Particle's released Gen 2 binaries (particle-cli@2.16.0
 assets; skipped when they cannot be fetched), on synthetic modules for the refusals, and on
-harken's own monolithic ARM images when a build left them in .pio/build."""
+harken's own monolithic ARM images (built here if no build left them in .pio/build)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from firmware_build import image as image_file
+from firmware_build import pio
 from harken.flash.dfu_plan import DfuPlan, DfuPlanError, dfu_util_command, plan_dfu
 from harken.protocol.module_binary import parse_module
 from harken.protocol.module_layout import ModuleFlag, ModuleFunction
@@ -223,13 +225,19 @@ def test_plan_is_frozen_and_the_command_picks_the_serial():
 # --- harken's own ARM images --------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def harken_images() -> None:
+    """The three board images, built if a build has not left them in .pio/build."""
+    envs = [p.name for p in (PHOTON, P1, ELECTRON) if not image_file(p.name).is_file()]
+    if envs:
+        run = pio("run", *(arg for env in envs for arg in ("-e", env)))
+        assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+
+
 @pytest.mark.parametrize("platform", [PHOTON, P1, ELECTRON], ids=lambda p: p.name)
-def test_harkens_own_firmware_image(platform):
-    path = REPO / ".pio" / "build" / platform.name / "firmware.bin"
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        pytest.skip(f"no {path.relative_to(REPO)} (build it with pio run -e {platform.name})")
+def test_harkens_own_firmware_image(platform, harken_images):
+    path = image_file(platform.name)
+    data = path.read_bytes()
     image = parse_module(data)
     plan = plan_dfu(image)
     assert (image.function, image.platform_id) == (MONO, platform.platform_id)
