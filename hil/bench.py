@@ -88,10 +88,12 @@ def go_normal(dut: DeviceUnderTest, bench: FixtureClient, console_wire: ConsoleW
     return wait_mode(bench, "normal", mark)
 
 
-def blink_after(bench: FixtureClient, start_ms: int, seconds: float) -> Blink:
-    """The blink the LED shows for ``seconds`` of device time after ``start_ms``."""
+def blink_after(bench: FixtureClient, start_ms: int, seconds: float, since: int = 0) -> Blink:
+    """The blink the LED shows for ``seconds`` of device time after ``start_ms``, among the
+    events after record position ``since`` (a reset restarts the QEMU device's clock, so
+    events from before it can carry the same times)."""
     end = start_ms + int(seconds * 1000)
-    bench.wait_for(lambda e: e.ms >= end, seconds + MODE_TIMEOUT)
-    blink = measure_blink(bench.events, start_ms, end)
+    bench.wait_for(lambda e: e.ms >= end, seconds + MODE_TIMEOUT, since=since)
+    blink = measure_blink(bench.since(since), start_ms, end)
     assert blink is not None, f"the LED did not blink between {start_ms} and {end} ms"
     return blink

@@ -37,8 +37,10 @@ def has_wifi_credentials(dut: DeviceUnderTest) -> bool:
     return sector is not None and decode_wifi_config(sector.wifi_config).has_credentials
 
 
-def assert_blinks(bench: FixtureClient, since_ms: int, rgb: int, period_ms: int) -> None:
-    blink = blink_after(bench, since_ms + 100, 2.5 * period_ms / 1000 + 0.3)
+def assert_blinks(
+    bench: FixtureClient, since_ms: int, rgb: int, period_ms: int, mark: int = 0
+) -> None:
+    blink = blink_after(bench, since_ms + 100, 2.5 * period_ms / 1000 + 0.3, since=mark)
     assert abs(blink.period_ms - period_ms) <= LED_TOLERANCE_MS, blink
     assert blink.rgb8 == ((rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255), blink
 
@@ -77,7 +79,7 @@ def test_a_3s_hold_enters_listening_mode_with_blinking_blue(
     # Entered when the debounce counter reaches 3000 ms: 2980 ms after the PRESS it counted
     # 20 ms at (spec §8.1), give or take the ticks of a late loop pass.
     assert 2980 - 3 * TICK_MS <= entered - pressed.ms <= 2980 + 3 * TICK_MS
-    assert_blinks(dut_bench, wait_look(dut_bench, "LISTENING_MODE", mark), BLUE, 500)
+    assert_blinks(dut_bench, wait_look(dut_bench, "LISTENING_MODE", mark), BLUE, 500, mark)
     # The release, 1 s after the synthetic re-press at 3 s, does not leave listening mode.
     dut_bench.wait_for(lambda e: e.ms >= pressed.ms + 4500, 10, since=mark)
     assert current_mode(dut_bench) == "listening"
@@ -221,7 +223,7 @@ def test_boot_holds_choose_the_boot_mode(
     if look is not None:
         armed = wait_look(dut_bench, look, mark)
         assert held is not None
-        assert_blinks(dut_bench, armed, rgb or 0, period or 0)
+        assert_blinks(dut_bench, armed, rgb or 0, period or 0, mark)
     # Reported as the system starts (a Photon without credentials then goes on to listening).
     wait_mode(dut_bench, mode, mark, timeout=hold_ms / 1000 + 15)
 
@@ -235,7 +237,7 @@ def test_a_boot_hold_past_10s_resets_the_credentials(
     mark = dut_bench.mark()
     dut_bench.reset(11000)
     armed = wait_look(dut_bench, "BOOT_RESET_SETTINGS", mark, timeout=15)
-    assert_blinks(dut_bench, armed, WHITE, 100)
+    assert_blinks(dut_bench, armed, WHITE, 100, mark)
     wait_mode(dut_bench, "normal", mark)  # not DFU, not safe mode
     wait_mode(dut_bench, "listening", mark)  # no credentials left
     assert not has_wifi_credentials(dut)
