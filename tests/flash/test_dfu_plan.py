@@ -81,9 +81,9 @@ def test_plan_of_a_real_binary(binaries_dir: Path, name: str, factory: bool, exp
     )  # fmt: skip
     assert f"0x{plan.address:08X}" in plan.description
     leave = ":leave" if plan.leave else ""
-    assert dfu_util_command(plan, Path("/tmp/m.bin"), DEVICE_ID) == [
+    assert dfu_util_command(plan, Path("m.bin"), DEVICE_ID) == [
         "dfu-util", "-d", expected[0], "-a", "0", "-i", "0", "-S", DEVICE_ID,
-        "-s", f"0x{expected[2]:08X}{leave}", "-D", "/tmp/m.bin",
+        "-s", f"0x{expected[2]:08X}{leave}", "-D", "m.bin",
     ]  # fmt: skip
 
 
