@@ -90,7 +90,10 @@ def test_text_output(native_device):
         f"Your system firmware version is {VERSION}",
     ]
     result = harken("serial", "inspect", "--port", port)
-    assert result.stdout.startswith("Platform: 6 - photon\nModules\n  monolithic module #0")
+    assert result.stdout.startswith(
+        "Platform: 6 - photon\nproduct_id: 6\nproduct_version: 65535\n"
+        "Modules\n  monolithic module #0"
+    )
 
 
 def test_claim_accepted_then_refused(native_device):

@@ -131,7 +131,12 @@ def test_parsers_decode_vector_replies(case):
             "iccid": identity.get("iccid"),
             "cellfw": identity.get("cell_radio_version"),
         }
-        assert describe.properties == {k: v for k, v in cellular.items() if v is not None}
+        product = {"product_id": str(platform.platform_id), "product_version": "65535"}
+        assert describe.properties == {
+            **{k: v for k, v in cellular.items() if v is not None},
+            **product,  # harken's addition: the running image's product
+        }
+        assert (describe.product_id, describe.product_version) == (platform.platform_id, 0xFFFF)
         assert [m.function_name for m in describe.modules] == ["monolithic"]
         assert all(m.valid for m in describe.modules)
     elif command == "v":

@@ -19,6 +19,9 @@ public:
     virtual void reset_to_safe_mode_listening() = 0;   // `L`
     virtual std::uint32_t uptime_seconds() = 0;        // `d`
     virtual void credentials_changed() = 0;            // a `w` dialogue stored a profile
+    // `f` (first_byte -1), or a bare SOH/STX that starts a YMODEM packet: the port is the
+    // receiver's from here until the transfer ends.
+    virtual void receive_firmware(int first_byte) = 0;
 };
 
 struct ConsoleContext {

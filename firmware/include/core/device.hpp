@@ -15,6 +15,8 @@
 #include "core/setup_button.hpp"
 #include "core/softap_server.hpp"
 #include "core/status_led.hpp"
+#include "core/update_staging.hpp"
+#include "core/ymodem_receiver.hpp"
 #include "hal/clock.hpp"
 #include "hal/entropy.hpp"
 #include "hal/event_log.hpp"
@@ -22,6 +24,7 @@
 #include "hal/storage.hpp"
 #include "hal/status_ui.hpp"
 #include "hal/system_control.hpp"
+#include "hal/update_store.hpp"
 
 namespace core {
 
@@ -42,13 +45,15 @@ struct Board {
     hal::RgbLed* led = nullptr;                    // the status LED; nullptr: none
     led::LedWatcher* led_watcher = nullptr;        // told what the LED shows
     bench::UiReport* ui_report = nullptr;          // told the button's events and the mode
+    hal::UpdateStore* updates = nullptr;           // nullptr: firmware files are refused
 };
 
 enum class ListenReason : std::uint8_t {
     no_credentials, host_request, startup_flag, join_failed, setup_button
 };
 
-class Device final : public ConsoleActions, public SetupActions, public button::ButtonActions {
+class Device final : public ConsoleActions, public SetupActions, public button::ButtonActions,
+                     public YmodemActions {
 public:
     // Device OS's "listen on startup" marker in the backup register (system_update.cpp).
     static constexpr std::uint32_t kStartupListenFlag = 0x5A1B;
@@ -93,6 +98,7 @@ public:
     std::uint32_t uptime_seconds() override;
     // ConsoleActions and SetupActions
     void credentials_changed() override { credentials_changed_ = true; }
+    void receive_firmware(int first_byte) override;
 
     // SetupActions
     void connect_requested() override;
@@ -100,12 +106,15 @@ public:
 
     // ButtonActions (exit_listening is shared with the console)
     bool listening() override { return listening_.active(); }
-    bool updating() override { return false; }  // no firmware update path yet
+    bool updating() override { return ymodem_.active(); }
     void enter_listening() override { start_listening(ListenReason::setup_button); }
     void clear_credentials() override;
     void status(std::uint32_t held_ms) override { report_button("status", held_ms); }
     void click(std::uint8_t clicks) override { report_button("click", clicks); }
     void final_click(std::uint8_t clicks) override;
+
+    // YmodemActions
+    void restart_for_update() override;
 
 private:
     void start_system(hal::BootMode mode);
@@ -131,6 +140,8 @@ private:
     SetupConsole console_;
     SoftApContext softap_context_;
     SoftApServer softap_;              // runs only with a setup AP (Photon, P1)
+    UpdateStaging staging_;
+    YmodemReceiver ymodem_;            // owns the console while a transfer runs
     hal::BootMode mode_ = hal::BootMode::normal;
     std::uint32_t boot_ms_ = 0;
     bool credentials_changed_ = false;  // in this listening session

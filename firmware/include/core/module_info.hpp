@@ -58,6 +58,8 @@ struct RunningImage {
     std::uint32_t slot_start;      // 0 when the target has no flash address space (native)
     std::uint16_t product_id;
     std::uint16_t product_version;
+    bool has_sha;                  // the image carries a suffix: `s` reports its SHA-256 as "u"
+    std::uint8_t sha256[32];
 };
 
 // Checks Device OS performs on a module that the target can actually perform; returns the

@@ -50,9 +50,15 @@ public:
     // `announce`: the console's `f` (prints the ready line). Otherwise the console saw an
     // SOH/STX it did not read: the packet is still in the port.
     void start(std::uint32_t now_ms, bool announce);
+    // The console read an SOH or STX while looking for a command: a packet has begun.
+    void start_with(std::uint32_t now_ms, std::uint8_t first);
     // Until the session ended: after restart_for_update() on success, after the failure
     // text otherwise. The console owns the port again once this is false.
     bool active() const { return phase_ != Phase::idle; }
+    // Ends a transfer from the device's side: the sender is told (CA CA, as for a failure).
+    void cancel();
+    // Ends it silently and drops what was staged (the device reset under it).
+    void abandon();
     void poll(std::uint32_t now_ms);
 
 private:

@@ -14,12 +14,15 @@ Device::Device(const Board& board)
       console_(board.console, context_),
       softap_context_{board.identity, config_, board.radio, key_, join_, *this, board.log},
       softap_(board.setup_ap, board.clock, softap_context_),
+      staging_(board.updates, board.log),
+      ymodem_(board.console, staging_, *this),
       led_(board.led, board.led_watcher),
       button_(*this) {}
 
 void Device::boot(hal::BootMode mode) {
     const std::uint32_t now = board_.clock.millis();
     softap_.stop();
+    ymodem_.abandon();  // a reset ends a transfer with no word to the sender
     listening_.exit();
     console_.abort();
     join_.leave();
@@ -59,6 +62,11 @@ void Device::start_system(hal::BootMode mode) {
                                        : "could not clear the Wi-Fi credentials");
     }
     config_.save_device_id(board_.identity.device_id);
+    // The running image may be new since the last boot (an installed update).
+    context_.image_checks = check_running_image(board_.image, board_.platform.id);
+    if (board_.updates)
+        staging_.set_target({board_.platform.id, board_.updates->install_slot(),
+                             &board_.image.prefix, board_.image.product_id});
     if (mode == hal::BootMode::normal) {
         // The running application's product identity is kept for safe mode (product-id.md §4.2).
         config_.store_product(board_.image.product_id, board_.image.product_version);
@@ -110,6 +118,7 @@ void Device::exit_listening() { leave_listening(true); }
 
 void Device::leave_listening(bool join) {
     if (!listening_.active()) return;
+    ymodem_.cancel();  // listening mode ended under a transfer (SoftAP connect, timeout)
     listening_.exit();
     console_.abort();
     leave_scheduled_ = false;
@@ -204,9 +213,11 @@ void Device::step() {
 void Device::step_system() {
     step_network();
     if (listening_.active()) {
-        console_.poll();
+        if (!ymodem_.active()) console_.poll();
+        if (ymodem_.active()) ymodem_.poll(board_.clock.millis());  // started by this pass too
         softap_.poll();
-        if (listening_.timed_out(board_.clock.millis())) {
+        // Device OS's console blocks in the receiver, so no timeout ends a transfer.
+        if (!ymodem_.active() && listening_.timed_out(board_.clock.millis())) {
             board_.log.event("listening", "timed out");
             exit_listening();
         }
@@ -295,6 +306,21 @@ void Device::show_system_state() {
     for (Signal s : kBackgrounds) led_.signal(s, s == background);
     led_.signal(Signal::network_connecting, trying && !connected);
     led_.signal(Signal::listening_mode, listening_.active());
+    led_.signal(Signal::firmware_update, staging_.receiving());
+}
+
+// ---- firmware over the console -----------------------------------------------------------
+
+void Device::receive_firmware(int first_byte) {
+    const std::uint32_t now = board_.clock.millis();
+    board_.log.event("update", "YMODEM receiver started");
+    if (first_byte < 0) ymodem_.start(now, true);
+    else ymodem_.start_with(now, static_cast<std::uint8_t>(first_byte));
+}
+
+void Device::restart_for_update() {
+    board_.log.event("system", "restarting to install the update");
+    if (board_.updates) board_.updates->restart_to_install();
 }
 
 void Device::clear_credentials() {

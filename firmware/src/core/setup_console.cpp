@@ -67,7 +67,10 @@ bool SetupConsole::dispatch(unsigned char c) {
             dialogue_ = Dialogue::wifi;
             wifi_.start();
             break;
-        default: break;  // `f` (YMODEM) arrives with the flashing support; others ignored
+        case 'f':
+        case 0x01:  // SOH or STX: a YMODEM sender that did not type `f` first
+        case 0x02: ctx_.actions.receive_firmware(c == 'f' ? -1 : c); return false;
+        default: break;  // others ignored
     }
     return true;
 }

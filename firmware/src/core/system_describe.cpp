@@ -39,6 +39,17 @@ void write_dependency(JsonWriter& json, const ModuleDependency& d) {
     json.end_object();
 }
 
+// Key/values are strings in Device OS's describe grammar (like the Electron's "imei").
+void write_number_property(JsonWriter& json, const char* key, std::uint32_t value) {
+    char digits[11];
+    std::size_t n = sizeof digits - 1;
+    digits[n] = '\0';
+    do digits[--n] = static_cast<char>('0' + value % 10);
+    while ((value /= 10) != 0);
+    json.key(key);
+    json.string(digits + n);
+}
+
 }  // namespace
 
 void write_system_describe(ConsoleOutput& out, const ConsoleContext& ctx) {
@@ -56,6 +67,9 @@ void write_system_describe(ConsoleOutput& out, const ConsoleContext& ctx) {
         json.key("cellfw");
         json.string(id.cell_radio_version);
     }
+    // harken: the running image's product, which Device OS only tells the cloud (HELLO).
+    write_number_property(json, "product_id", ctx.image.product_id);
+    write_number_property(json, "product_version", ctx.image.product_version);
     json.key("m");
     json.begin_array();
     json.begin_object();
@@ -67,6 +81,17 @@ void write_system_describe(ConsoleOutput& out, const ConsoleContext& ctx) {
     json.number(ctx.image_checks.checked);
     json.key("vv");
     json.number(ctx.image_checks.passed);
+    if (ctx.image.has_sha) {  // Device OS shows it for user parts; ours is the application
+        char hex[2 * sizeof ctx.image.sha256 + 1];
+        static const char kDigits[] = "0123456789ABCDEF";  // upper case, as Device OS
+        for (std::size_t i = 0; i < sizeof ctx.image.sha256; ++i) {
+            hex[2 * i] = kDigits[ctx.image.sha256[i] >> 4];
+            hex[2 * i + 1] = kDigits[ctx.image.sha256[i] & 0xF];
+        }
+        hex[sizeof hex - 1] = '\0';
+        json.key("u");
+        json.string(hex);
+    }
     write_name(json, p.function, p.index, p.version);
     json.key("d");
     json.begin_array();

@@ -16,6 +16,21 @@ void YmodemReceiver::start(std::uint32_t now_ms, bool announce) {
     errors_ = 0;
 }
 
+void YmodemReceiver::start_with(std::uint32_t now_ms, std::uint8_t first) {
+    start(now_ms, false);
+    handle(reader_.feed(first));
+}
+
+void YmodemReceiver::cancel() {
+    if (phase_ == Phase::receiving) fail(Failure::not_received, true);
+}
+
+void YmodemReceiver::abandon() {
+    if (phase_ == Phase::idle) return;
+    if (phase_ == Phase::receiving) sink_.abort();
+    phase_ = Phase::idle;
+}
+
 void YmodemReceiver::poll(std::uint32_t now_ms) {
     if (phase_ == Phase::receiving) {
         // Everything that arrived counts as on time; only a quiet port can time out, once

@@ -200,5 +200,5 @@ TEST(Identify, ElectronWithoutModemAnswerPrintsNoEmptyModemLines) {
     EXPECT_EQ(b.console.take(), "Your device id is 000000000000000000000000\r\n");
     b.console.send("s");
     d.step();
-    EXPECT_EQ(b.console.take().rfind("{\"p\":10,\"m\":", 0), 0u);
+    EXPECT_EQ(b.console.take().rfind("{\"p\":10,\"product_id\":\"10\",", 0), 0u);
 }

@@ -109,6 +109,20 @@ class SystemDescribe:
         """``photon``/``p1``/``electron``, or None for other platform ids."""
         return platform_name(self.platform_id)
 
+    @property
+    def product_id(self) -> int | None:
+        """The running image's product id: harken devices add it (Device OS does not)."""
+        return _optional_int(self.properties.get("product_id"))
+
+    @property
+    def product_version(self) -> int | None:
+        """The running image's product firmware version (harken devices only)."""
+        return _optional_int(self.properties.get("product_version"))
+
+
+def _optional_int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None
+
 
 def _int(value: Any, what: str) -> int:
     if isinstance(value, bool):

@@ -19,6 +19,7 @@
 #include "core/bench_lines.hpp"
 #include "core/device.hpp"
 #include "file_storage.hpp"
+#include "file_update_store.hpp"
 #include "bench_commands.hpp"
 #include "fixture_socket.hpp"
 #include "identity_file.hpp"
@@ -29,6 +30,9 @@
 #include "system_entropy.hpp"
 
 namespace {
+
+// Where harken's board images are linked (firmware/platform/ldscripts/gen2_monolithic.ld).
+constexpr std::uint32_t kMonolithicStart = 0x08020000;
 
 volatile sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
@@ -113,19 +117,29 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    // The virtual device runs one monolithic image built for the chosen platform.
-    static core::RunningImage image{};
-    image.prefix.version = core::kModuleVersion;
-    image.prefix.platform_id = platform->id;
-    image.prefix.function = static_cast<std::uint8_t>(core::ModuleFunction::monolithic);
-    image.slot_size = platform->monolithic_max_size;
-    image.product_id = static_cast<std::uint16_t>(opt.product_id >= 0 ? opt.product_id
-                                                                       : platform->id);
-    image.product_version = static_cast<std::uint16_t>(opt.product_version);
-
-    static native::MonotonicClock clock;
     static native::ProcessControl control;
     static native::StderrLog log;
+    // Images are linked for the platform's monolithic slot, as harken's board builds are.
+    static native::FileUpdateStore updates(opt.state, {kMonolithicStart, platform->monolithic_max_size},
+                                           control);
+    // Without an installed update the device runs a built-in description of a monolithic
+    // image for the platform (no bytes behind it, so no CRC to check).
+    static core::RunningImage image{};
+    const auto describe_image = [&] {
+        if (updates.describe_installed(platform->id, &image)) return;
+        image = core::RunningImage{};
+        image.prefix.version = core::kModuleVersion;
+        image.prefix.platform_id = platform->id;
+        image.prefix.function = static_cast<std::uint8_t>(core::ModuleFunction::monolithic);
+        image.slot_size = platform->monolithic_max_size;
+        image.product_id = static_cast<std::uint16_t>(opt.product_id >= 0 ? opt.product_id
+                                                                           : platform->id);
+        image.product_version = static_cast<std::uint16_t>(opt.product_version);
+    };
+    updates.install_pending(platform->id, log);  // queued before a power cut
+    describe_image();
+
+    static native::MonotonicClock clock;
     static native::SimulatedRadio radio(wifi_path, clock);
     static native::SystemEntropy entropy;
     static native::SetupSockets setup_ap(static_cast<std::uint16_t>(opt.softap_port),
@@ -148,7 +162,7 @@ int main(int argc, char** argv) {
                             opt.listen_timeout_s >= 0
                                 ? static_cast<std::uint32_t>(opt.listen_timeout_s) * 1000u
                                 : platform->listen_timeout_ms,
-                            &button, &events, &events, &events};
+                            &button, &events, &events, &events, &updates};
     static core::Device device(board);
     bench.attach(&device);
 
@@ -189,7 +203,11 @@ int main(int argc, char** argv) {
         device.step();
         setup_ap.service();
         hal::BootMode next;
-        if (control.take_reset(&next)) device.boot(next);
+        if (control.take_reset(&next)) {
+            updates.install_pending(platform->id, log);  // the bootloader runs at every reset
+            describe_image();
+            device.boot(next);
+        }
     }
     console.close();
     fixture.close();

@@ -16,6 +16,7 @@
 #include "fixture_radio.hpp"
 #include "host_seed_entropy.hpp"
 #include "semihosted_flash.hpp"
+#include "semihosted_update_store.hpp"
 #include "semihosting.hpp"
 
 namespace {
@@ -108,6 +109,13 @@ void read_identity(hal::Identity& out) {
                   "the boot arguments carry the modem identity as is");
     std::memcpy(out.imei, args.imei, sizeof out.imei);
     std::memcpy(out.iccid, args.iccid, sizeof out.iccid);
+}
+
+hal::UpdateStore* updates(const core::RunningImage& image) {
+    // The images run from where this one was linked (0x08000000, no bootloader).
+    static qemu::SemihostedUpdateStore store(qemu::boot_arguments().ota_path,
+                                             {image.slot_start, image.slot_size});
+    return &store;
 }
 
 hal::SetupListener* setup_ap() { return &qemu::bridge_listener(); }

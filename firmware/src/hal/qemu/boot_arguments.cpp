@@ -35,6 +35,17 @@ bool digits(const char* text, std::size_t len, std::size_t min, std::size_t max,
     return true;
 }
 
+// A path value that does not fit is rejected whole (a cut path would name another file).
+void copy_path(const char* v, std::size_t n, char (&dst)[BootArguments::kMaxPath],
+               const char* key, BootArguments* out) {
+    if (n >= sizeof dst) {
+        if (!out->rejected) out->rejected = key;
+        return;
+    }
+    std::memcpy(dst, v, n);
+    dst[n] = '\0';
+}
+
 bool key_is(const char* word, std::size_t len, const char* key, const char** value,
             std::size_t* value_len) {
     const std::size_t k = std::strlen(key);
@@ -48,12 +59,9 @@ void apply(const char* word, std::size_t len, BootArguments* out) {
     const char* v;
     std::size_t n;
     if (key_is(word, len, "dct", &v, &n)) {
-        if (n >= sizeof out->dct_path) {
-            if (!out->rejected) out->rejected = "dct";
-            return;
-        }
-        std::memcpy(out->dct_path, v, n);
-        out->dct_path[n] = '\0';
+        copy_path(v, n, out->dct_path, "dct", out);
+    } else if (key_is(word, len, "ota", &v, &n)) {
+        copy_path(v, n, out->ota_path, "ota", out);
     } else if (key_is(word, len, "device_id", &v, &n)) {
         std::uint8_t id[12];
         if (n != 24 || !from_hex(v, n, id, sizeof id)) {

@@ -3,6 +3,7 @@
 // (`-semihosting-config enable=on,target=native,arg=KEY=VALUE,...`; QEMU joins the values
 // with spaces, so values cannot contain spaces):
 //   dct=PATH            the semihosted DCT file (default: harken-dct.bin in QEMU's cwd)
+//   ota=PATH            where an incoming firmware image is staged (default: harken-ota.bin)
 //   device_id=<24 hex>  the 12-byte device id (default 6861726b656e000000000001,
 //                       "harken" then 1: QEMU's UID registers read 0)
 //   mac=<12 hex>        the Wi-Fi MAC the console's `m` reports (default all zeros)
@@ -19,6 +20,7 @@ namespace qemu {
 struct BootArguments {
     static constexpr std::size_t kMaxPath = 256, kMaxSeed = 32;
     char dct_path[kMaxPath] = "harken-dct.bin";
+    char ota_path[kMaxPath] = "harken-ota.bin";
     std::uint8_t device_id[12] = {'h', 'a', 'r', 'k', 'e', 'n', 0, 0, 0, 0, 0, 1};
     std::uint8_t mac[6] = {};
     std::uint8_t seed[kMaxSeed] = {};

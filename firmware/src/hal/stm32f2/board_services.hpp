@@ -12,6 +12,7 @@
 #include "hal/setup_listener.hpp"
 #include "hal/status_ui.hpp"
 #include "hal/storage.hpp"
+#include "hal/update_store.hpp"
 
 namespace board {
 
@@ -40,6 +41,9 @@ struct Ui {
     core::bench::UiReport* report;
 };
 Ui ui(hal::Clock& clock);
+// Where firmware received over the console is staged: a semihosted host file on QEMU (the
+// runner installs it); nullptr on the boards until the OTA-region flash driver exists.
+hal::UpdateStore* updates(const core::RunningImage& image);
 // Channels beyond the console, started before the device boots (QEMU: the bridge and the
 // fixture channel greet the host).
 void start_channels();

@@ -31,7 +31,8 @@ int main() {
                                            platform.has_wifi ? board::radio(clock) : nullptr,
                                            platform.has_wifi ? board::setup_ap() : nullptr,
                                            image, platform.listen_timeout_ms, ui.button,
-                                           ui.led, ui.led_watcher, ui.report});
+                                           ui.led, ui.led_watcher, ui.report,
+                                           board::updates(image)});
     board::start_channels();
     device.boot(control.boot_mode());
     for (;;) {

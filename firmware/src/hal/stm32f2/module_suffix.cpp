@@ -41,7 +41,15 @@ __attribute__((section(".modinfo.module_info_crc"), used)) const std::uint8_t g_
 
 namespace stm32f2 {
 
-std::uint16_t image_product_id() { return g_product_id; }
-std::uint16_t image_product_version() { return g_product_version; }
+// Read from flash, not folded from the initialisers: `harken binary stamp` rewrites these bytes
+// (and the SHA) after the build, and the image must report what it carries.
+std::uint16_t image_product_id() { return *static_cast<const volatile std::uint16_t*>(&g_product_id); }
+std::uint16_t image_product_version() {
+    return *static_cast<const volatile std::uint16_t*>(&g_product_version);
+}
+void image_sha256(std::uint8_t out[32]) {
+    const volatile std::uint8_t* sha = g_suffix.sha256;
+    for (int i = 0; i < 32; ++i) out[i] = sha[i];
+}
 
 }  // namespace stm32f2

@@ -11,6 +11,8 @@ void read_running_image(const core::PlatformInfo& platform, core::RunningImage& 
     image.slot_size = platform.monolithic_max_size;
     image.product_id = image_product_id();
     image.product_version = image_product_version();
+    image_sha256(image.sha256);
+    image.has_sha = true;
     // Device OS checks a module's CRC before running it (module-format.md §10.2). A
     // monolithic image has no one to check it but itself; the bytes are read from flash,
     // so a corrupted image reports the failed check in `s`. The range test keeps the read

@@ -9,6 +9,7 @@ namespace stm32f2 {
 const core::ModulePrefix& running_prefix();
 std::uint16_t image_product_id();
 std::uint16_t image_product_version();
+void image_sha256(std::uint8_t out[32]);
 
 // Fills `image` from the linked module info and verifies the image's CRC-32 in flash.
 void read_running_image(const core::PlatformInfo& platform, core::RunningImage& image);
