@@ -157,9 +157,10 @@ def run_stamp(args: argparse.Namespace) -> int:
         f"{output}: product id {image.product_id}, version {image.product_version}; "
         f"SHA-256 {image.sha256}, CRC-32 0x{image.crc32:08x}"
     ]
-    if image.function != ModuleFunction.USER_PART:
+    if image.function not in (ModuleFunction.USER_PART, ModuleFunction.MONO_FIRMWARE):
         lines.append(
-            f"note: devices read product fields only from user parts, not a {image.function_name}"
+            f"note: the product fields of a {image.function_name} are read by no device "
+            "(Device OS: user parts; harken: its monolithic images)"
         )
     emit(args.json, {"file": str(output), **module_payload(image)}, lines)
     return 0

@@ -1,9 +1,13 @@
-"""``harken flash --dfu FILE``: write a firmware module over USB DFU with dfu-util, to the alt
-setting, address and ``:leave`` particle-cli would choose (spec flashing.md §4.5).
+"""``harken flash``: put a firmware module on a device.
 
-A device in normal mode is switched to DFU first (the 14400-baud trick) and picked again by
-its device id once it re-enumerates. ``--dry-run`` prints the plan and the exact dfu-util
-command without touching USB. ``--serial FILE`` (YMODEM) is reserved and not implemented here.
+``--serial [PORT] FILE``: YMODEM over the listening-mode console (flashing.md §3), as
+particle-cli up to 3.19 did, then a check with ``s`` that the device restarted into the image.
+Without PORT: the one Particle device on USB, else the emulated device started here.
+
+``--dfu FILE``: over USB DFU with dfu-util, to the alt setting, address and ``:leave``
+particle-cli would choose (flashing.md §4.5). A device in normal mode is switched to DFU first
+(the 14400-baud trick) and picked again by its device id once it re-enumerates. ``--dry-run``
+prints the plan and the exact dfu-util command without touching USB.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 
 from harken.cli.binary_commands import read_module_file
 from harken.cli.output import emit, fail, to_jsonable
+from harken.cli.serial_flash_command import run_serial_flash
 from harken.errors import HarkenError
 from harken.flash.dfu_plan import DfuPlan, DfuPlanError, dfu_util_command, plan_dfu
 from harken.flash.dfu_session import (
@@ -30,8 +35,6 @@ from harken.flash.dfu_session import (
 from harken.protocol.module_binary import ModuleFormatError, ModuleImage, parse_module
 from harken.protocol.platform import Platform
 
-NOT_IMPLEMENTED = 2
-
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     """Register ``flash``."""
@@ -43,7 +46,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``flash``; sets the handler."""
     how = parser.add_mutually_exclusive_group(required=True)
     how.add_argument("--dfu", type=Path, metavar="FILE", help="write FILE over USB DFU (dfu-util)")
-    how.add_argument("--serial", type=Path, metavar="FILE", help="send FILE over serial (YMODEM)")
+    how.add_argument(
+        "--serial",
+        nargs="+",
+        metavar="[PORT] FILE",
+        help="send FILE over the serial console (YMODEM) of PORT (default: the one device)",
+    )
     parser.add_argument(
         "--device-id", type=device_id, metavar="ID", help="the device's 24-hex-digit id"
     )
@@ -69,6 +77,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--force",
         action="store_true",
         help="flash despite a bad CRC, another platform or an unusual start address",
+    )
+    parser.add_argument(
+        "--ymodem",
+        choices=("strict", "particle"),
+        default="strict",
+        help="serial: 1K blocks with CRCs (default), or particle-cli's exact framing",
+    )
+    parser.add_argument(
+        "--no-verify", action="store_true", help="serial: do not wait for the restart and 's'"
+    )
+    parser.add_argument(
+        "--reboot-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="serial: how long the device may take to come back with the image (default 60)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run_flash)
@@ -110,8 +134,7 @@ class _ProgressPrinter:
 
 def run_flash(args: argparse.Namespace) -> int:
     if args.serial is not None:
-        sys.stderr.write("harken: flash --serial: not implemented yet\n")
-        return NOT_IMPLEMENTED
+        return run_serial_flash(args)
     file: Path = args.dfu
     try:
         image = parse_module(read_module_file(file))
