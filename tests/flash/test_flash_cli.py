@@ -1,6 +1,6 @@
 """``harken flash --dfu FILE`` run as a subprocess: ``--dry-run --json`` on Particle's released
 binaries (skipped when they cannot be fetched) and on synthetic modules, the refusals and their
-exit status, and the reserved ``--serial``. Until ``flash`` is wired into ``harken``'s parser
+exit status, and ``--serial``'s argument checks (its transfers: test_flash_serial.py). Until ``flash`` is wired into ``harken``'s parser
 the same command runs as ``python -m harken.cli.flash_commands``. Last, one whole run
 in-process with USB replaced by a listing, a pty and a scripted dfu-util."""
 
@@ -140,8 +140,10 @@ def test_bad_crc_wrong_platform_and_not_a_module(tmp_path):
 
 
 def test_arguments():
-    run = flash("--serial", "app.bin")
-    assert (run.returncode, run.stderr) == (2, "harken: flash --serial: not implemented yet\n")
+    run = flash("--serial", "port", "app.bin", "extra")
+    assert (run.returncode, run.stderr) == (1, "harken: error: --serial takes [PORT] FILE\n")
+    run = flash("--serial", "/dev/null", "missing.bin")
+    assert run.returncode == 1 and "missing.bin" in run.stderr
     assert flash("--serial", "a.bin", "--dfu", "b.bin").returncode == 2  # one or the other
     assert flash("--dry-run").returncode == 2
     run = flash("--dfu", "a.bin", "--device-id", "xyz")
