@@ -1,7 +1,7 @@
 """``harken flash --dfu FILE`` run as a subprocess: ``--dry-run --json`` on Particle's released
 binaries (skipped when they cannot be fetched) and on synthetic modules, the refusals and their
-exit status, and ``--serial``'s argument checks (its transfers: test_flash_serial.py). Until ``flash`` is wired into ``harken``'s parser
-the same command runs as ``python -m harken.cli.flash_commands``. Last, one whole run
+exit status, and ``--serial``'s argument checks (its transfers: test_flash_serial.py). The
+command runs as ``python -m harken.cli.flash_commands``. Last, one whole run
 in-process with USB replaced by a listing, a pty and a scripted dfu-util."""
 
 from __future__ import annotations
