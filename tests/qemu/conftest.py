@@ -28,12 +28,14 @@ def _build(platform: str, copy_dir: Path) -> Path:
         assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
         copy = copy_dir / f"{env}.elf"
         shutil.copy2(folder / env / "firmware.elf", copy)
+        shutil.copy2(folder / env / "firmware.bin", copy.with_suffix(".bin"))
     return copy
 
 
 @pytest.fixture(scope="session")
 def qemu_images(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    """``qemu_images(platform)``: that platform's image, built on first use."""
+    """``qemu_images(platform)``: that platform's image (an ELF; its sealed module, the
+    ``firmware.bin`` of the same build, lies next to it as ``.bin``), built on first use."""
     copy_dir = tmp_path_factory.mktemp("qemu-images")
     images: dict[str, Path] = {}
 
@@ -60,7 +62,7 @@ def process_gone(pid: int) -> bool:
 @pytest.fixture
 def qemu_device(qemu_images: Callable[[str], Path], tmp_path: Path) -> Iterator[StartQemu]:
     """Factory: ``qemu_device(platform="photon", state=None, start=True, **QemuDevice kwargs)``
-    (the state folder defaults to a fresh one under ``tmp_path``)."""
+    (the state folder defaults to a fresh one under ``tmp_path``; ``image`` to the session's)."""
     started: list[QemuDevice] = []
     counter = iter(range(1_000_000))
 
@@ -68,7 +70,8 @@ def qemu_device(qemu_images: Callable[[str], Path], tmp_path: Path) -> Iterator[
         platform: str = "photon", *, state: Path | None = None, start: bool = True, **kwargs: object
     ) -> QemuDevice:
         state = state or tmp_path / f"qemu-{next(counter)}"
-        device = QemuDevice(state, platform, image=qemu_images(platform), **kwargs)
+        kwargs = {"image": qemu_images(platform), **kwargs}
+        device = QemuDevice(state, platform, **kwargs)
         started.append(device)
         if start:
             device.start()

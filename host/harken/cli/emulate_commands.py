@@ -10,7 +10,8 @@ from types import FrameType
 
 from harken.cli.output import emit, fail
 from harken.emulate.native import NativeDevice
-from harken.emulate.qemu import QemuDevice
+from harken.emulate.qemu import QemuDevice, QemuDeviceError
+from harken.emulate.qemu_update import UPDATE_EXIT
 from harken.emulate.ready_event import (
     DEFAULT_STATE,
     remove_ready_file,
@@ -200,7 +201,15 @@ def run_qemu(args: argparse.Namespace) -> int:
         emit(args.json, payload, lines)
         while not stop.is_set():
             code = device.wait(POLL)
-            if code is not None:
+            try:  # an update's hand-over ends QEMU too: wait for the bootloader's restart
+                updated = device.wait_for_update(
+                    device.ready_timeout + POLL if code == UPDATE_EXIT else 0
+                )
+            except QemuDeviceError as exc:
+                return fail(f"{exc} (log: {device.log_path})")
+            if updated:
+                announce_update(args, device)
+            elif code is not None:
                 return fail(f"QEMU exited on its own (status {code}; log: {device.log_path})")
         return 0
     finally:
@@ -208,3 +217,14 @@ def run_qemu(args: argparse.Namespace) -> int:
         device.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def announce_update(args: argparse.Namespace, device: QemuDevice) -> None:
+    """The device is up again after an update: publish its new ready event (pid and pty
+    changed) and say what the bootloader did."""
+    info = device.info
+    payload = {**info, "state": str(args.state)}
+    outcome = device.last_update
+    what = outcome.log_line.removeprefix("[bootloader] ") if outcome else "update handed over"
+    write_ready_file(args.state, payload)
+    emit(args.json, payload, [f"{what}; ready again: console {info['console']} ({info['image']})"])

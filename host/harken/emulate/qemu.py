@@ -2,8 +2,8 @@
 side of its channels. Same surface as :class:`harken.emulate.native.NativeDevice`.
 
 The image (``pio run -e qemu|qemu_p1|qemu_electron`` → ``.pio/build/<env>/firmware.elf``)
-reads its DCT file, device id, MAC and entropy seed from semihosting arguments and talks on three
-USARTs, each a QEMU server socket on 127.0.0.1 that this class connects in order:
+reads its DCT file, update file, device id, MAC and entropy seed from semihosting arguments and
+talks on three USARTs, each a QEMU server socket on 127.0.0.1 that this class connects in order:
 
 - USART1, the console: relayed to a pty (``STATE/console``, a stable symlink, like the native
   device's) and to a ``socket://`` port; a client's bit rate reaches the device as
@@ -20,6 +20,11 @@ The Wi-Fi neighbourhood is ``STATE/wifi-env.txt``, as for the native device
 sends it to a running device; the file is read at every start and sent right after every
 boot greeting (a start, a restart, a reboot of the firmware), before the device is ready. A
 change made to the file by hand reaches a running device at its next boot.
+
+A firmware update the guest hands over (:mod:`harken.emulate.qemu_bootloader`) is installed to
+``STATE/firmware.bin``, which later starts boot instead of the build's image (unless ``image=``
+was given), and the device is started again on the same state, id and ports (the console's pty
+may change; ``STATE/console`` follows it).
 """
 
 from __future__ import annotations
@@ -28,22 +33,22 @@ import asyncio
 import logging
 import re
 import socket
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from harken.emulate.fixture_port import FixturePort
 from harken.emulate.io_loop import DeviceLog, IoLoop
+from harken.emulate.qemu_bootloader import Bootloader, UpdateView
 from harken.emulate.qemu_console import ConsoleRelay
 from harken.emulate.qemu_fixture import (
     FixtureChannel,
     FixtureLost,
-    check_radio_table,
     check_wifi_answers,
     wait_answers,
-    wifi_lines,
 )
 from harken.emulate.qemu_identity import DEVICE_ID, boot_arguments, boot_device_id
 from harken.emulate.qemu_image import ENV_BUILD_DIR as ENV_BUILD_DIR  # the module's API
@@ -55,14 +60,14 @@ from harken.emulate.qemu_image import (
 )
 from harken.emulate.qemu_process import QemuProcess, free_port, launch, qemu_command
 from harken.emulate.qemu_softap import BridgeStats, SoftApRelay
+from harken.emulate.qemu_update import OTA_FILE
+from harken.emulate.qemu_wifi import RadioEnvironment
 from harken.emulate.ready_event import ReadyEventView
-from harken.emulate.wifi_env import WifiNetwork, read_wifi_env, write_wifi_env
+from harken.emulate.wifi_env import WifiNetwork
 from harken.protocol.bridge import Service
 from harken.protocol.platform import platform_by_name
 
 NO_SOFTAP = {"electron"}
-NO_RADIO = {"electron"}
-"""Platforms whose image has no simulated Wi-Fi radio (their wifi-env.txt is not sent)."""
 LOG_FILE = "qemu.log"
 DCT_FILE = "dct.bin"
 CONSOLE_LINK = "console"
@@ -74,7 +79,7 @@ _SEED = re.compile(r"^([0-9a-f]{2}){1,32}$")
 log = logging.getLogger(__name__)
 
 
-class QemuDevice(ReadyEventView):
+class QemuDevice(ReadyEventView, UpdateView, RadioEnvironment):
     """Start, stop, kill and restart one QEMU device. Use as a context manager."""
 
     _not_started = QemuDeviceError
@@ -96,7 +101,8 @@ class QemuDevice(ReadyEventView):
         qemu: str = "qemu-system-arm",
         extra_args: Sequence[str] = (),
     ) -> None:
-        if platform_by_name(platform) is None or platform.lower() not in ENVS:
+        known = platform_by_name(platform)
+        if known is None or platform.lower() not in ENVS:
             raise ValueError("platform must be photon, p1 or electron")
         if device_id is not None and not DEVICE_ID.match(device_id.lower()):
             raise ValueError("device_id must be 24 hex digits")
@@ -139,6 +145,8 @@ class QemuDevice(ReadyEventView):
         self._bench: FixturePort | None = None
         self._transports: list[asyncio.BaseTransport] = []
         self._wifi_env: list[WifiNetwork] = []
+        self._lock = threading.RLock()  # a start, stop, kill or the bootloader at a time
+        self._bootloader = Bootloader(self.state_dir, known.platform_id, self.log_path)
 
     # --- properties ---------------------------------------------------------------------
 
@@ -181,51 +189,17 @@ class QemuDevice(ReadyEventView):
             return BridgeStats()
         return self._softap.stats
 
-    # --- the image ----------------------------------------------------------------------
+    # --- the image and its updates -------------------------------------------------------
 
     def image_path(self) -> Path:
-        """The ELF to run, building it first if needed."""
+        """The given image, else the build's ELF (built first if needed): what runs when no
+        update is installed."""
         if self._image is not None:
             return self._image
         image = image_path(self.platform)
         if self._build or (self._build is None and not image.is_file()):
             image = build_qemu_image(self.platform)
         return image
-
-    @property
-    def wifi_environment(self) -> list[WifiNetwork]:
-        """The networks the simulated radio is given (as of the last start or set)."""
-        return list(self._wifi_env)
-
-    def set_wifi_environment(self, networks: Iterable[WifiNetwork]) -> Path:
-        """Replace the simulated Wi-Fi neighbourhood: write ``STATE/wifi-env.txt`` (the
-        native device's file, atomically) and, while the device runs, send it over the
-        fixture channel and wait until the device has taken it. It is sent again after every
-        (re)start and reboot. Returns the file's path."""
-        networks = self._fit_radio(list(networks), "the environment")
-        path = write_wifi_env(self.state_dir, networks)
-        self._wifi_env = networks
-        fixture = self._fixture
-        if fixture is None or not self.running or self.platform in NO_RADIO:
-            return path
-        lines = wifi_lines(networks)
-        try:
-            try:
-                answers = fixture.request(lines, self.ready_timeout)
-            except FixtureLost:
-                if not self.running:
-                    raise
-                # a reboot cancelled the lines; its own push carried these networks unless
-                # it raced this call, so send them once more
-                answers = fixture.request(lines, self.ready_timeout)
-        except FixtureLost as exc:
-            raise QemuDeviceError(f"sending the Wi-Fi environment: {exc}") from None
-        check_wifi_answers(answers)
-        return path
-
-    def _boot_lines(self) -> list[str]:
-        """What the fixture channel sends after each boot greeting (loop thread)."""
-        return wifi_lines(self._wifi_env) if self.platform not in NO_RADIO else []
 
     # --- the fixture channel ------------------------------------------------------------
 
@@ -255,18 +229,6 @@ class QemuDevice(ReadyEventView):
 
     # --- life cycle ---------------------------------------------------------------------
 
-    def _read_wifi_env(self) -> list[WifiNetwork]:
-        try:
-            networks = read_wifi_env(self.state_dir)
-        except ValueError as exc:
-            raise QemuDeviceError(f"{self.state_dir}: {exc}") from None
-        return self._fit_radio(networks, str(self.state_dir))
-
-    def _fit_radio(self, networks: list[WifiNetwork], what: str) -> list[WifiNetwork]:
-        if self.platform not in NO_RADIO:
-            check_radio_table(networks, what)
-        return networks
-
     def _resolve_ports(self) -> None:
         taken: set[int] = set()
         if not self.console_port:
@@ -280,16 +242,20 @@ class QemuDevice(ReadyEventView):
     def start(self) -> dict[str, Any]:
         """Start QEMU, connect its channels and wait until the firmware greets on the
         fixture channel; return the ready event."""
+        with self._lock:
+            return self._start()
+
+    def _start(self) -> dict[str, Any]:
         if self.running:
             raise QemuDeviceError("the device is already running")
         self._teardown()
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        dct = self.state_dir / DCT_FILE
-        if len(str(dct)) > 255 or any(c in str(dct) for c in " ,"):
+        dct, ota = self.state_dir / DCT_FILE, self.state_dir / OTA_FILE
+        if len(str(dct)) > 255 or any(c in str(dct) for c in " ,"):  # ota's is as long
             raise QemuDeviceError(
                 f"the state folder's path must be short and hold no spaces or commas: {dct}"
             )
-        image = self.image_path()
+        image, passed_over = self._bootloader.boot_image(self._image is not None, self.image_path)
         if not image.is_file():
             raise QemuDeviceError(f"QEMU image not found: {image}")
         device_id = boot_device_id(self.state_dir, self.device_id)
@@ -297,8 +263,10 @@ class QemuDevice(ReadyEventView):
         self._wifi_env = self._read_wifi_env()
         self._log = DeviceLog(self.log_path)
         self._log.write(f"--- start {time.strftime('%Y-%m-%dT%H:%M:%S')}\n".encode())
+        if passed_over:
+            self._bootloader.note(passed_over, logging.WARNING)
         boot_args = boot_arguments(
-            self.state_dir, dct, device_id, self.seed, cellular=self.platform in NO_SOFTAP
+            self.state_dir, dct, ota, device_id, self.seed, cellular=self.platform in NO_SOFTAP
         )
         began = time.monotonic()
         sockets: list[socket.socket] = []
@@ -343,7 +311,21 @@ class QemuDevice(ReadyEventView):
                 "http": self._softap.ports[Service.HTTP],
             }
         log.info("qemu %s ready in %.0f ms on %s", self.platform, ready_ms, self.console)
+        self._bootloader.watch(self._process, self._after_update)
         return self.info
+
+    def _after_update(self, process: QemuProcess) -> None:
+        """The guest handed an update over (bootloader thread): install it, start again."""
+        with self._lock:
+            if process is not self._process or not self._bootloader.settle(process):
+                return  # a stop, kill or start came first and settled it
+            try:
+                self._start()
+            except Exception as exc:  # noqa: BLE001 - handed to wait_for_update
+                log.error("starting the QEMU device again after the update: %s", exc)
+                self._bootloader.relaunched(exc)
+            else:
+                self._bootloader.relaunched(None)
 
     def _launch(self, image: Path, boot_args: list[str]) -> list[socket.socket]:
         assert self._log is not None
@@ -390,25 +372,32 @@ class QemuDevice(ReadyEventView):
 
     def stop(self, timeout: float | None = None) -> int | None:
         """SIGTERM QEMU (SIGKILL after ``timeout``), close every channel and join the I/O
-        thread; the exit status (0 for a clean stop)."""
-        if self._process is None:
-            return None
-        code = self._process.terminate(self.stop_timeout if timeout is None else timeout)
-        self._teardown()
-        return code
+        thread; the exit status (0 for a clean stop). An update QEMU handed over just before
+        is still installed, but the device is not started again."""
+        with self._lock:
+            if self._process is None:
+                return None
+            code = self._process.terminate(self.stop_timeout if timeout is None else timeout)
+            self._teardown()
+            return code
 
     def kill(self) -> int | None:
-        """SIGKILL QEMU at once, like pulling the power; then close everything."""
-        code = self._process.kill() if self._process is not None else None
-        self._teardown()
-        return code
+        """SIGKILL QEMU at once, like pulling the power; then close everything. Installs
+        nothing, unless QEMU had already ended handing an update over."""
+        with self._lock:
+            code = self._process.kill() if self._process is not None else None
+            self._teardown()
+            return code
 
     def restart(self) -> dict[str, Any]:
         """Stop (if running) and start again with the same state and ports."""
-        self.stop()
-        return self.start()
+        with self._lock:
+            self.stop()
+            return self._start()
 
     def _teardown(self) -> None:
+        if self._process is not None:
+            self._bootloader.settle(self._process)  # QEMU ended with an update: install it
         if self._loop is not None:
             try:
                 self._loop.run(self._close_channels(), LOOP_TIMEOUT)

@@ -54,14 +54,15 @@ def boot_modem(state_dir: Path) -> list[str]:
 
 
 def boot_arguments(
-    state_dir: Path, dct: Path, device_id: str, seed: str | None, *, cellular: bool
+    state_dir: Path, dct: Path, ota: Path, device_id: str, seed: str | None, *, cellular: bool
 ) -> list[str]:
     """The image's semihosting command line (firmware/src/hal/qemu/boot_arguments.hpp): its
-    DCT file, identity, entropy seed (a fresh one unless given), and the Wi-Fi MAC or, on
-    the Electron, the modem identity."""
+    DCT file, the file it stages a firmware update in, identity, entropy seed (a fresh one
+    unless given), and the Wi-Fi MAC or, on the Electron, the modem identity."""
     mac = "000000000000" if cellular else boot_mac(state_dir)
     arguments = [
         f"dct={dct}",
+        f"ota={ota}",
         f"device_id={device_id}",
         f"mac={mac}",
         f"seed={seed or os.urandom(32).hex()}",

@@ -159,6 +159,15 @@ class QemuProcess:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             return sock
 
+    def wait_exit(self) -> int:
+        """Block until QEMU has ended, and return its status. Its output closing wakes this
+        up; Popen's own untimed wait would hold the lock that other threads' poll() needs,
+        so that ``running`` could read True for a QEMU already gone."""
+        self._drain.join()
+        while (code := self.wait(1.0)) is None:
+            pass
+        return code
+
     def wait(self, timeout: float | None) -> int | None:
         """The exit status, or None if QEMU still runs after ``timeout`` seconds."""
         try:
