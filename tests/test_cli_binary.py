@@ -107,7 +107,7 @@ def test_cli_stamp_to_another_file(tmp_path):
         "--output", str(target),
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
-    assert "only from user parts" in run.stdout
+    assert "are read by no device" in run.stdout
     assert source.read_bytes() == original
     info = json.loads(harken("binary", "inspect", str(target), "--json").stdout)
     assert (info["product_id"], info["product_version"], info["valid"]) == (7, 8, True)
@@ -144,3 +144,16 @@ def test_cli_stamp_refuses_a_damaged_module(tmp_path):
     assert run.returncode == 1
     assert "refusing to stamp a damaged module (CRC-32 mismatch)" in run.stderr
     assert path.read_bytes() == bytes(damaged)
+
+
+def test_cli_stamp_keeps_the_field_not_given(tmp_path):
+    path = tmp_path / "app.bin"
+    path.write_bytes(small_user_part())  # product 1234, version 5
+    assert harken("binary", "stamp", str(path), "--product-version", "9").returncode == 0
+    image = parse_module(path.read_bytes())
+    assert (image.product_id, image.product_version, image.valid) == (1234, 9, True)
+    assert harken("binary", "stamp", str(path), "--product-id", "77").returncode == 0
+    assert parse_module(path.read_bytes()).product_id == 77
+    run = harken("binary", "stamp", str(path))
+    assert run.returncode == 1 and "give --product-id, --product-version or both" in run.stderr
+    assert parse_module(path.read_bytes()).product_version == 9

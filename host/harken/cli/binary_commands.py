@@ -36,8 +36,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     inspect.set_defaults(handler=run_inspect)
     stamp = sub.add_parser("stamp", help="set a module's product id and version")
     stamp.add_argument("file", type=Path, metavar="FILE")
-    stamp.add_argument("--product-id", type=u16, required=True, metavar="N")
-    stamp.add_argument("--product-version", type=u16, required=True, metavar="N")
+    stamp.add_argument("--product-id", type=u16, metavar="N", help="default: keep the file's")
+    stamp.add_argument("--product-version", type=u16, metavar="N", help="default: keep the file's")
     stamp.add_argument("--output", type=Path, metavar="OUT", help="write here (default: FILE)")
     stamp.add_argument("--json", action="store_true", help="print the stamped module as JSON")
     stamp.set_defaults(handler=run_stamp)
@@ -145,8 +145,16 @@ def write_atomically(path: Path, data: bytes, mode: int) -> None:
 
 
 def run_stamp(args: argparse.Namespace) -> int:
+    if args.product_id is None and args.product_version is None:
+        return fail("give --product-id, --product-version or both")
     try:
-        stamped = stamp_module(read_module_file(args.file), args.product_id, args.product_version)
+        data = read_module_file(args.file)
+        current = parse_module(data)
+        product_id = current.product_id if args.product_id is None else args.product_id
+        version = current.product_version if args.product_version is None else args.product_version
+        if product_id is None or version is None:
+            raise ModuleFormatError("the suffix has no product fields to keep")
+        stamped = stamp_module(data, product_id, version)
     except ModuleFormatError as exc:
         return fail(f"{args.file}: cannot stamp: {exc}")
     output: Path = args.output or args.file
