@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from console_io import DeviceLog, assert_bytes, enter_listening, identity_for, platform_of
-from harken.cli import serial_commands
+from harken.cli import device_port, serial_commands
 from harken.cli.main import main
 from harken.console.client import ConsoleClient
 from harken.protocol.platform import platform_by_name
@@ -247,7 +247,7 @@ def test_discovered_device_is_put_into_listening_mode(native_device, capsys, mon
         device_id="3e002a000b51353432383931",
         description="Electron",
     )
-    monkeypatch.setattr(serial_commands, "find_device", lambda: found)
+    monkeypatch.setattr(device_port, "find_device", lambda: found)
     monkeypatch.setattr(serial_commands, "PROBE_TIMEOUT", 0.3)
     assert main(["serial", "claimed", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"claimed": False}

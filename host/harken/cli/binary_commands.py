@@ -8,11 +8,10 @@ both checksums; the file is replaced atomically (temporary file, then rename).
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from harken.atomic_file import replace_file
 from harken.cli.output import emit, fail, to_jsonable
 from harken.protocol.module_binary import (
     MAX_MODULE_SIZE,
@@ -128,22 +127,6 @@ def run_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_atomically(path: Path, data: bytes, mode: int) -> None:
-    """Replace ``path`` with ``data`` (permission bits ``mode``) in one rename: a crash
-    leaves either the old or the new file, never a half-written one."""
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def run_stamp(args: argparse.Namespace) -> int:
     if args.product_id is None and args.product_version is None:
         return fail("give --product-id, --product-version or both")
@@ -159,7 +142,7 @@ def run_stamp(args: argparse.Namespace) -> int:
         return fail(f"{args.file}: cannot stamp: {exc}")
     output: Path = args.output or args.file
     mode_source = output if output.exists() else args.file  # keep the replaced file's mode
-    write_atomically(output, stamped, mode_source.stat().st_mode & 0o7777)
+    replace_file(output, stamped, mode_source.stat().st_mode & 0o7777)
     image = parse_module(stamped)
     lines = [
         f"{output}: product id {image.product_id}, version {image.product_version}; "

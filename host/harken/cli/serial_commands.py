@@ -8,15 +8,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from harken.cli.device_port import console_port
 from harken.cli.output import emit
 from harken.cli.pem_files import read_pem
 from harken.console.client import ConsoleClient
 from harken.console.errors import ConsoleTimeout
 from harken.console.wifi_dialog import CIPHER_CHOICES, EAP_TYPE_CHOICES, SECURITY_CHOICES
-from harken.emulate.ready_event import DEFAULT_STATE, running_console
 from harken.protocol.console import Identity
 from harken.protocol.describe import SystemDescribe
-from harken.transport.discovery import DiscoveryError, enter_listening_mode, find_device
+from harken.transport.discovery import enter_listening_mode
 
 PROBE_TIMEOUT = 1.0
 
@@ -94,17 +94,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _port_url(args: argparse.Namespace) -> tuple[str, bool]:
-    if args.port:
-        return args.port, False
-    try:
-        return find_device().port, True
-    except DiscoveryError:
-        # No board on USB: an emulated device started here with the default state folder.
-        console = running_console(DEFAULT_STATE)
-        if console is None:
-            raise
-        sys.stderr.write(f"harken: no device on USB; using the emulated one at {console}\n")
-        return console, True
+    url, found = console_port(args.port)
+    return url, found is not None or not args.port
 
 
 def _connect(args: argparse.Namespace) -> ConsoleClient:

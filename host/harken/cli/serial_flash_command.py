@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from harken.cli.binary_commands import read_module_file
+from harken.cli.device_port import console_port
 from harken.cli.output import emit, fail, to_jsonable
-from harken.emulate.ready_event import DEFAULT_STATE, running_console
 from harken.errors import HarkenError
 from harken.flash.serial_flash import SerialFlashResult, flash_serial
 from harken.flash.ymodem_sender import FlashError
@@ -28,21 +28,6 @@ class _Progress:
             self._quarter = quarter
             sys.stderr.write(f"sent {done} of {total} bytes\n")
             sys.stderr.flush()
-
-
-def _port(explicit: str | None) -> tuple[str, str | None]:
-    """The console to use and, for a discovered board, its device id (to find it again)."""
-    if explicit:
-        return explicit, None
-    try:
-        device = find_device()
-        return device.port, device.device_id
-    except DiscoveryError:
-        console = running_console(DEFAULT_STATE)
-        if console is None:
-            raise
-        sys.stderr.write(f"harken: no device on USB; using the emulated one at {console}\n")
-        return console, None
 
 
 def _reopen(url: str, device_id: str | None) -> str:
@@ -83,7 +68,8 @@ def run_serial_flash(args: argparse.Namespace) -> int:
     except ModuleFormatError as exc:
         return fail(f"{file}: not a valid module binary: {exc}")
     try:
-        url, device_id = _port(values[0] if len(values) == 2 else None)
+        url, found = console_port(values[0] if len(values) == 2 else None)
+        device_id = found.device_id if found else None
         result = flash_serial(
             url,
             data,

@@ -13,11 +13,10 @@ leave an image that cannot boot. A refused update keeps the old image.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from harken.atomic_file import replace_file
 from harken.errors import HarkenError
 from harken.protocol.module_binary import (
     CRC,
@@ -103,26 +102,6 @@ def bootable_length(data: bytes, platform_id: int) -> int:
     return length
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` so that a crash at any point leaves the old or the new file whole,
-    and the new one survives a power cut once this returns."""
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)  # the rename itself
-    finally:
-        os.close(directory)
-
-
 def install_update(state_dir: Path, platform_id: int) -> UpdateOutcome:
     """Check ``STATE/ota.bin`` and, if this device can boot it, write the module (without
     the block padding) to ``STATE/firmware.bin``. ``ota.bin`` is left as the guest wrote it:
@@ -136,7 +115,7 @@ def install_update(state_dir: Path, platform_id: int) -> UpdateOutcome:
     except UpdateRefused as exc:
         return UpdateOutcome(False, 0, str(exc))
     try:
-        write_atomically(state_dir / FIRMWARE_FILE, data[:length])
+        replace_file(state_dir / FIRMWARE_FILE, data[:length])
     except OSError as exc:
         return UpdateOutcome(False, 0, f"cannot write {FIRMWARE_FILE}: {exc.strerror or exc}")
     return UpdateOutcome(True, length)
