@@ -18,6 +18,7 @@ from harken.console.client import ConsoleClient
 from harken.flash.ymodem_sender import FLASHER_BAUD
 from harken.protocol.module_binary import parse_module, stamp_module
 from harken.transport.serial_port import SerialPort
+from ymodem_faults import packets, play
 
 HARKEN = str(Path(sys.executable).with_name("harken"))
 
@@ -62,3 +63,27 @@ def test_the_device_restarts_into_a_flashed_image(
         run = flash(device.console, file, "--force")
         assert run.returncode == 1 and "Validation failed: -1320" in run.stderr
         assert device.updates_installed == 1
+
+
+@pytest.mark.parametrize("when", ["mid-transfer", "after the device accepted"])
+def test_a_power_cut_keeps_the_old_image(
+    qemu_device: StartQemu, qemu_images: Callable[[str], Path], when: str
+) -> None:
+    # On QEMU only the guest's hand-over (exit 86) installs; a cut before it, even after the
+    # device answered ACK, leaves the old image (protocol/firmware-update.md).
+    device = qemu_device("photon")
+    own = qemu_images("photon").with_suffix(".bin").read_bytes()
+    header, blocks, eot, end = packets(stamp_module(own, 6, 42))
+    with SerialPort(device.console, FLASHER_BAUD) as port:
+        if when == "mid-transfer":
+            play(port, [header, *blocks[:30]])
+        else:
+            play(port, [header, *blocks, eot])
+            port.write(end)  # the hand-over follows 1.1 s after the answer: cut at once
+            port.read_until(b"Downloaded file successfully!", timeout=10.0)
+    device.kill()
+    device.start()
+    with ConsoleClient(SerialPort(device.console, FLASHER_BAUD)) as client:
+        after = client.inspect(timeout=10.0)
+    assert after.modules[0].sha256 == parse_module(own).sha256.upper()
+    assert after.product_version == 0xFFFF and device.updates_installed == 0
