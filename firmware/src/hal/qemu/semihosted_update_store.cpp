@@ -9,6 +9,7 @@ bool SemihostedUpdateStore::begin(std::uint32_t size) {
     queued_ = false;
     if (size > slot_.size) return false;
     // Reopened for every transfer: "w+b" empties the file, as erasing the region would.
+    if (handle_ >= 0) close_file(handle_);
     handle_ = open_file(path_, mode::create_binary);
     return handle_ >= 0;
 }

@@ -4,7 +4,7 @@
 
 namespace qemu {
 namespace op {
-constexpr std::uint32_t open = 0x01, write0 = 0x04, write = 0x05, read = 0x06, seek = 0x0A,
+constexpr std::uint32_t open = 0x01, close = 0x02, write0 = 0x04, write = 0x05, read = 0x06, seek = 0x0A,
                         flen = 0x0C, clock = 0x10, time = 0x11, get_cmdline = 0x15,
                         exit_extended = 0x20, elapsed = 0x30;
 }
@@ -20,6 +20,11 @@ int open_file(const char* path, std::uint32_t mode) {
     const std::uint32_t args[3] = {reinterpret_cast<std::uint32_t>(path), mode,
                                    static_cast<std::uint32_t>(std::strlen(path))};
     return semihost(op::open, args);
+}
+
+void close_file(int handle) {
+    const std::uint32_t args[1] = {static_cast<std::uint32_t>(handle)};
+    semihost(op::close, args);
 }
 
 bool read_at(int handle, std::size_t offset, void* dst, std::size_t len) {

@@ -9,6 +9,7 @@ int semihost(std::uint32_t op, const void* arg);
 
 // Host file handle, or -1.
 int open_file(const char* path, std::uint32_t mode);
+void close_file(int handle);
 bool read_at(int handle, std::size_t offset, void* dst, std::size_t len);
 bool write_at(int handle, std::size_t offset, const void* src, std::size_t len);
 std::size_t file_length(int handle);
