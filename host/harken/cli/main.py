@@ -15,6 +15,7 @@ from harken.cli import (
     demo_command,
     emulate_commands,
     flash_commands,
+    fuzz_commands,
     serial_commands,
     softap_commands,
 )
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     flash_commands.add_parser(commands)
     emulate_commands.add_parser(commands)
     bench_commands.add_parser(commands)
+    fuzz_commands.add_parser(commands)
     demo_command.add_parser(commands)
     return parser
 
