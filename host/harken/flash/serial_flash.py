@@ -90,15 +90,22 @@ def predicted_refusal(image: ModuleImage, describe: SystemDescribe) -> str | Non
 
 
 def runs_image(describe: SystemDescribe, image: ModuleImage) -> str:
-    """How ``describe`` shows the device running ``image``: "sha256", "version" or ""."""
+    """How ``describe`` shows the device running ``image``: "sha256", "version" or "".
+    Without a SHA for the module, the module's function, index and version must match, and
+    so must the product fields where the device reports them (harken devices do): an image
+    that differs from the old one only in its product would otherwise look installed."""
     for module in describe.modules:
         if module.sha256 is not None:
             if module.sha256.lower() == image.sha256.lower() and module.valid:
                 return "sha256"
             continue
         same = (module.index, module.version) == (image.index, image.version)
-        if same and module.valid and module.function == _FUNCTION_LETTERS.get(image.function):
-            return "version"
+        if not (same and module.valid and module.function == _FUNCTION_LETTERS.get(image.function)):
+            continue
+        shown = (describe.product_id, describe.product_version)
+        if shown != (None, None) and shown != (image.product_id, image.product_version):
+            continue
+        return "version"
     return ""
 
 
