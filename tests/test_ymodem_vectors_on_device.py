@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import StartDevice
+from harken.emulate.native import NativeDevice
 from harken.flash.ymodem_sender import FLASHER_BAUD
 from harken.transport.serial_port import SerialPort
 
@@ -22,6 +23,8 @@ ON_DEVICE = ("user-abort", "sender-abort")
 CASES: list[dict[str, Any]] = [
     c for c in json.loads(VECTORS.read_text())["cases"] if c["name"] in ON_DEVICE
 ]
+
+StartDevice = Callable[..., NativeDevice]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])

@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import StartDevice
 from flash_images import NEW_VERSION, synthetic_images
 from harken.console.client import ConsoleClient
 from harken.emulate.native import NativeDevice
@@ -24,6 +24,8 @@ from harken.transport.serial_port import SerialPort
 from ymodem_faults import packets, play
 
 CLI_TIMEOUT = 120.0
+
+StartDevice = Callable[..., NativeDevice]
 
 
 def harken(*args: str) -> subprocess.CompletedProcess[str]:

@@ -13,14 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import StartQemu
 from harken.console.client import ConsoleClient
+from harken.emulate.qemu import QemuDevice
 from harken.flash.ymodem_sender import FLASHER_BAUD
 from harken.protocol.module_binary import parse_module, stamp_module
 from harken.transport.serial_port import SerialPort
 from ymodem_faults import packets, play
 
 HARKEN = str(Path(sys.executable).with_name("harken"))
+
+StartQemu = Callable[..., QemuDevice]
 
 
 def flash(console: str, file: Path, *extra: str) -> subprocess.CompletedProcess[str]:
