@@ -103,8 +103,8 @@ def test_queries_between_garbage_answer_exactly(native_device):
         b"v": b"system firmware version: 2.3.1+harken.0.1.0\n\r\n",
         b"c": b"Device claimed: no\r\n",
         b"j": NO_JOIN_YET,  # no credentials, so no join since boot
-        b"s": b'{"p":8,"m":[{"s":393216,"l":"m","vc":20,"vv":20,"f":"m","n":"0","v":2302,'
-        b'"d":[]}]}\r\n',
+        b"s": b'{"p":8,"product_id":"8","product_version":"65535","m":[{"s":393216,"l":"m",'
+        b'"vc":20,"vv":20,"f":"m","n":"0","v":2302,"d":[]}]}\r\n',
     }
     rng = random.Random(SEED + 1)
     stream = bytearray()
