@@ -48,8 +48,11 @@ bool UpdateStaging::write(std::uint32_t offset, const std::uint8_t* data, std::s
 }
 
 int UpdateStaging::finish(std::uint32_t size) {
+    const bool receiving = receiving_;
     receiving_ = false;
-    if (!store_ || size != size_) return update_error::validation_failed;
+    // Only the file being received is checked: after abort(), a refused header or a failed
+    // finish() the store holds a dropped file, which must never be queued for installation.
+    if (!store_ || !receiving || size != size_) return update_error::validation_failed;
     StoreBytes bytes(*store_);
     CheckedModule module;
     const int code = check_module(bytes, size, target_, &module);

@@ -205,3 +205,40 @@ TEST(DeviceUpdate, ListeningModeStaysWhileATransferRunsPastTheTimeout) {
     d.step();
     EXPECT_FALSE(d.listening());  // now the timeout applies
 }
+
+// Found by the update_staging fuzzer: finish() checked and queued whatever the store held,
+// even when no file was being received any more (after abort(), or after a finish() that
+// had failed). A dropped file must never be installed.
+TEST(UpdateStaging, AFileThatWasDroppedIsNeverQueued) {
+    MemoryUpdateStore store;
+    fake::Log log;
+    core::UpdateStaging staging(&store, log);
+    static const core::ModulePrefix installed = [] {
+        core::ModulePrefix p{};
+        p.function = static_cast<std::uint8_t>(core::ModuleFunction::monolithic);
+        p.version = core::kModuleVersion;
+        p.platform_id = 6;
+        return p;
+    }();
+    staging.set_target({6, store.install_slot(), &installed, 6});
+    const std::string file = image(6);
+    const auto size = static_cast<std::uint32_t>(file.size());
+    auto stage = [&] {
+        ASSERT_TRUE(staging.begin("f.bin", size));
+        ASSERT_TRUE(staging.write(0, reinterpret_cast<const std::uint8_t*>(file.data()), size));
+    };
+
+    stage();
+    staging.abort();
+    EXPECT_EQ(staging.finish(size), core::update_error::validation_failed);
+    EXPECT_EQ(store.queued, -1);
+
+    stage();
+    EXPECT_EQ(staging.finish(size + 1), core::update_error::validation_failed);  // wrong size
+    EXPECT_EQ(staging.finish(size), core::update_error::validation_failed);      // then again
+    EXPECT_EQ(store.queued, -1);
+
+    stage();  // the file being received is still taken
+    EXPECT_EQ(staging.finish(size), 0);
+    EXPECT_EQ(store.queued, static_cast<long long>(size));
+}
