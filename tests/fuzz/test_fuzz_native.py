@@ -12,8 +12,9 @@ import sys
 
 import pytest
 
+from harken.dut_choice import parse_dut
 from harken.fuzz.campaign import Campaign, case_source, opened_session
-from harken.fuzz.device import DutOptions, parse_dut
+from harken.fuzz.device import DutOptions
 from harken.fuzz.reproducer import load_reproducer
 from harken.fuzz.runner import FuzzRunner, Limits
 

@@ -3,8 +3,9 @@ bridge): a bounded run finds nothing and reports its rate."""
 
 from __future__ import annotations
 
+from harken.dut_choice import parse_dut
 from harken.fuzz.campaign import Campaign
-from harken.fuzz.device import DutOptions, parse_dut
+from harken.fuzz.device import DutOptions
 from harken.fuzz.runner import Limits
 
 

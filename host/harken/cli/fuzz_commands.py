@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 from harken.cli.output import emit
+from harken.dut_choice import parse_dut
 from harken.fuzz.campaign import Campaign, replay_reproducer
 from harken.fuzz.case import TARGETS
-from harken.fuzz.device import DutOptions, parse_dut
+from harken.fuzz.device import DutOptions
 from harken.fuzz.reproducer import load_reproducer
 from harken.fuzz.runner import Limits, RunStats
 from harken.protocol.platform import PLATFORMS

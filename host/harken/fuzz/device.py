@@ -4,7 +4,6 @@ serial port whose SoftAP, if fuzzed, is at ``--softap-host``."""
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import secrets
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harken.dut_choice import DutChoice
 from harken.emulate.native import NativeDevice
 from harken.emulate.wifi_env import WifiNetwork
 from harken.errors import HarkenError
@@ -19,7 +19,6 @@ from harken.fuzz.wire import SoftApEndpoint
 from harken.protocol.softap.framing import DEFAULT_TCP_PORT
 from harken.protocol.softap.http_framing import DEFAULT_HTTP_PORT
 
-DUT_KINDS = ("native", "qemu", "serial")
 DCT_FILE = "dct.bin"
 SANITIZER_MARKS = (
     b"ERROR: AddressSanitizer",
@@ -35,27 +34,6 @@ log = logging.getLogger(__name__)
 
 class FuzzDeviceError(HarkenError):
     """The device under test could not be started or reached."""
-
-
-@dataclass(frozen=True)
-class DutChoice:
-    """``--dut native|qemu|serial:PORT``."""
-
-    kind: str
-    port: str | None = None
-
-    def __str__(self) -> str:
-        return f"serial:{self.port}" if self.kind == "serial" else self.kind
-
-
-def parse_dut(text: str) -> DutChoice:
-    """``native``, ``qemu`` or ``serial:PORT``; argparse.ArgumentTypeError otherwise."""
-    kind, sep, port = text.partition(":")
-    if kind == "serial" and sep and port:
-        return DutChoice("serial", port)
-    if kind in ("native", "qemu") and not sep:
-        return DutChoice(kind)
-    raise argparse.ArgumentTypeError(f"{text!r} is not a DUT; use native, qemu or serial:PORT")
 
 
 def fuzz_networks() -> list[WifiNetwork]:

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from harken.console.client import ConsoleClient
+from harken.dut_choice import DutChoice, parse_dut
 from harken.fixture import FixtureClient
 from harken.pytest_plugin.capabilities import (
     BENCH,
@@ -51,9 +52,7 @@ from harken.pytest_plugin.options import (
     DEFAULT_PLATFORM,
     DUT_HELP,
     PLATFORM_NAMES,
-    DutChoice,
     DutSpec,
-    parse_dut,
 )
 from harken.pytest_plugin.softap_wire import SoftApWire, wait_until_up
 from harken.softap.client import SoftApClient
