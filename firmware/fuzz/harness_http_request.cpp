@@ -26,12 +26,7 @@ bool check(HttpRequest& r) {
 }
 
 void run(const std::uint8_t* data, std::size_t size) {
-    fuzz::Input in(data, size);
-    const std::size_t segment = in.byte() % 64 + 1;
-    std::size_t len;
-    const std::uint8_t* stream = in.rest(&len);
-    fuzz::NoHeap no_heap;
-    fuzz::drive_request(g_request, g_body, segment == 64 ? len + 1 : segment, stream, len, check);
+    fuzz::fuzz_request(g_request, g_body, data, size, check);
 }
 
 }  // namespace

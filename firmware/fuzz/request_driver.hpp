@@ -35,4 +35,17 @@ void drive_request(Request& request, std::uint8_t* body, std::size_t segment,
     }
 }
 
+// The harnesses' entry: the input's first byte picks the segment size (64: all at once),
+// the rest is the stream, and the core may not touch the heap while it parses.
+template <class Request, class OnDone>
+void fuzz_request(Request& request, std::uint8_t* body, const std::uint8_t* data,
+                  std::size_t size, OnDone on_done) {
+    Input in(data, size);
+    const std::size_t segment = in.byte() % 64 + 1;
+    std::size_t len;
+    const std::uint8_t* stream = in.rest(&len);
+    NoHeap no_heap;
+    drive_request(request, body, segment == 64 ? len + 1 : segment, stream, len, on_done);
+}
+
 }  // namespace fuzz
