@@ -46,6 +46,9 @@ struct Board {
     led::LedWatcher* led_watcher = nullptr;        // told what the LED shows
     bench::UiReport* ui_report = nullptr;          // told the button's events and the mode
     hal::UpdateStore* updates = nullptr;           // nullptr: firmware files are refused
+    // The manufacturing test pads (protocol/test-mode.md): a UART of their own, or the
+    // console itself on a board whose only UART is both; nullptr: no test mode.
+    hal::ConsolePort* test_pads = nullptr;
 };
 
 enum class ListenReason : std::uint8_t {
