@@ -40,7 +40,7 @@ DICTS = {
     "softap_commands": "softap", "softap_server": "softap", "console": "console",
     "ymodem": "ymodem", "check_module": "update", "update_staging": "update",
     "bench_lines": "bench", "bridge": "bridge", "config_store": "config_store",
-    "device_key": "device_key",
+    "device_key": "device_key", "test_mode": "test_mode",
 }  # fmt: skip
 # Any of these in the output is a finding, whatever the exit status says.
 FINDING = re.compile(

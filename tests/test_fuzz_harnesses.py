@@ -44,7 +44,7 @@ def test_every_parser_has_a_harness() -> None:
     assert set(HARNESSES) >= {
         "console", "softap_request", "http_request", "softap_server", "flat_json",
         "softap_commands", "device_key", "ymodem", "check_module", "update_staging",
-        "config_store", "bench_lines", "bridge",
+        "config_store", "bench_lines", "bridge", "test_mode",
     }  # fmt: skip
 
 

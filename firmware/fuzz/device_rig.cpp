@@ -48,11 +48,13 @@ core::Device& DeviceRig::start(const char* platform_name, const std::uint8_t* ke
     image.slot_size = platform->monolithic_max_size;
     image.product_id = platform->id;
     image.product_version = 0xFFFF;
-    core::Board board{*platform, console, flash, clock, control, log, identity, entropy,
+    hal::ConsolePort& serial = pads && pads_are_console ? *pads : console;
+    core::Board board{*platform, serial, flash, clock, control, log, identity, entropy,
                       platform->has_wifi ? &radio : nullptr,
                       platform->has_wifi ? &listener : nullptr, image,
                       platform->listen_timeout_ms};
     board.updates = &updates;
+    board.test_pads = pads;
     device = new (storage) core::Device(board);
     device->boot(hal::BootMode::normal);
     return *device;

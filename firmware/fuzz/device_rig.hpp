@@ -59,6 +59,11 @@ public:
         return state;
     }
     void leave() override { state = hal::JoinProgress::idle; }
+    bool link_rssi(std::int16_t* dbm) override {
+        if (state != hal::JoinProgress::joined) return false;
+        *dbm = -50;
+        return true;
+    }
 };
 
 // The setup AP's sockets: a few client connections whose bytes the harness queues.
@@ -198,6 +203,10 @@ struct DeviceRig {
     UpdateStore updates;
     hal::Identity identity{};
     core::RunningImage image{};
+    // The test pads (nullptr: none), set before start(); with pads_are_console they are the
+    // console too, as on the boards.
+    hal::ConsolePort* pads = nullptr;
+    bool pads_are_console = false;
     alignas(core::Device) unsigned char storage[sizeof(core::Device)];
     core::Device* device = nullptr;
 

@@ -15,6 +15,7 @@ import hashlib
 import json
 import struct
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -212,6 +213,37 @@ def config_seeds() -> list[bytes]:
     ]
 
 
+def test_mode_frame(type_: int, seq: int, payload: bytes) -> bytes:
+    """A test-mode frame (protocol/test-mode.md)."""
+    body = struct.pack("<BBBH", 1, type_, seq, len(payload)) + payload
+    return b"\xfa\xce" + body + struct.pack("<I", zlib.crc32(body))
+
+
+def escaped(data: bytes) -> bytes:
+    """harness_test_mode's framing: bytes F0 and up are its operations, so FF x sends x."""
+    return b"".join(bytes([0xFF, b]) if b >= 0xF0 else bytes([b]) for b in data)
+
+
+def test_mode_seeds() -> list[bytes]:
+    vectors = load("test-mode/vectors.json")
+    seeds = []
+    # setup 0x00: a Photon, pads of their own, preamble sent first; F1: a pass 25 ms on
+    for stream in vectors["streams"]:
+        seeds.append(b"\x00" + escaped(bytes.fromhex(stream["input_hex"])) + b"\xf1")
+    requests = [bytes.fromhex(f["hex"]) for f in vectors["frames"] if f["type"] < 0x80]
+    requests += [
+        test_mode_frame(p["type"], 40 + i, bytes.fromhex(p["payload_hex"]))
+        for i, p in enumerate(vectors["payloads"])
+        if p["kind"] == "request"
+    ]
+    for setup in (0x00, 0x02, 0x04, 0x08):  # Photon, Electron, shared pads, wrong password
+        seeds.append(bytes([setup]) + b"".join(escaped(r) + b"\xf1" for r in requests) + b"\xfc")
+    # A FACTORY_RESET whose commit loses power, then one that succeeds
+    reset = escaped(test_mode_frame(3, 1, b""))
+    seeds.append(b"\x00\xfd\x40" + reset + b"\xf1\xfe" + reset + b"\xf3")
+    return seeds
+
+
 def all_seeds() -> dict[str, list[bytes]]:
     seeds = softap_seeds()
     seeds["device_key"] = device_key_seeds()
@@ -221,6 +253,7 @@ def all_seeds() -> dict[str, list[bytes]]:
     seeds["bench_lines"] = bench_seeds()
     seeds["bridge"] = bridge_seeds()
     seeds["config_store"] = config_seeds()
+    seeds["test_mode"] = test_mode_seeds()
     return seeds
 
 

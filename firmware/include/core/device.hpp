@@ -15,6 +15,8 @@
 #include "core/setup_button.hpp"
 #include "core/softap_server.hpp"
 #include "core/status_led.hpp"
+#include "core/test_mode.hpp"
+#include "core/test_pads_gate.hpp"
 #include "core/update_staging.hpp"
 #include "core/ymodem_receiver.hpp"
 #include "hal/clock.hpp"
@@ -82,11 +84,14 @@ public:
     void start_listening(ListenReason reason);
 
     bool listening() const { return listening_.active(); }
+    // The manufacturing test mode (protocol/test-mode.md): from the preamble until a reset.
+    bool test_mode() const { return test_mode_.active(); }
     bool safe_mode() const { return mode_ == hal::BootMode::safe; }
     Stage stage() const { return stage_; }
     const led::StatusLed& status_led() const { return led_; }
-    // How long until the button's or the LED's next tick is due (0: now): a loop that
-    // sleeps between passes wakes then, so neither runs late.
+    // How long until the button's or the LED's next tick, or a test-mode timer (a frame to
+    // time out, a join to look at, a reset), is due (0: now): a loop that sleeps between
+    // passes wakes then, so none runs late.
     std::uint32_t ms_until_tick() const;
     // Report the mode and what the LED shows again, for a bench that just connected.
     void announce_ui();
@@ -132,6 +137,9 @@ private:
     void start_setup_ap();
     void step_network();
     void step_system();
+    void watch_test_pads(std::uint32_t now);
+    void enter_test_mode(std::uint32_t now);
+    bool shared_test_pads() const { return board_.test_pads == &board_.console; }
 
     Board board_;
     ConfigStore store_;
@@ -140,6 +148,10 @@ private:
     NetworkJoin join_;
     ListeningMode listening_;
     ConsoleContext context_;
+    // Every byte from the test pads passes the gate; where the pads are the console, so do
+    // the console's (console_in_), and the console goes quiet once test mode has begun.
+    TestPadsGate gate_;
+    hal::ConsolePort& console_in_;
     SetupConsole console_;
     SoftApContext softap_context_;
     SoftApServer softap_;              // runs only with a setup AP (Photon, P1)
@@ -154,6 +166,7 @@ private:
     bool rejoin_pending_ = false;
     char setup_ssid_[33] = {};
     led::StatusLed led_;
+    TestMode test_mode_;
     button::SetupButton button_;
     button::BootButton boot_button_{false};  // no factory image on any harken target yet
     Stage stage_ = Stage::running;

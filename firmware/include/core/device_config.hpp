@@ -57,6 +57,10 @@ public:
     bool has_wifi_credentials() const;
     bool add_wifi_profile(const WifiProfile& profile, const EnterpriseConfig* enterprise);
     bool clear_wifi_credentials();
+    // Test mode's FACTORY_RESET, in one commit: the Wi-Fi profiles (as above), the pending
+    // claim code and the claimed flag go; the device key, device ID and setup SSID stay. (A
+    // Gen 2 DCT has no setup-done flag: Device OS keeps that only on Gen 3.)
+    bool factory_reset();
     // Slot 0..4; false for an empty or unreadable slot.
     bool wifi_profile(std::size_t slot, StoredProfile* out) const;
 
@@ -91,6 +95,7 @@ private:
                             len);
     }
     bool write_enterprise(const EnterpriseConfig& e);
+    bool stage_clear_wifi();
     bool finish(bool staged);
 
     ConfigStore& store_;

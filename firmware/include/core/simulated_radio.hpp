@@ -54,6 +54,8 @@ public:
     void join(const hal::JoinRequest& request) override;
     hal::JoinProgress progress() override;
     void leave() override { progress_ = hal::JoinProgress::idle; }
+    // The joined network's RSSI as the environment has it now; false once it has gone.
+    bool link_rssi(std::int16_t* dbm) override;
 
 protected:
     // The network named `ssid` now (the last one if several, like the last BSSID of a

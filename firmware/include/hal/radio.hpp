@@ -39,6 +39,8 @@ public:
     virtual void join(const JoinRequest& request) = 0;
     virtual JoinProgress progress() = 0;
     virtual void leave() = 0;
+    // The joined network's signal (dBm); false when not joined.
+    virtual bool link_rssi(std::int16_t* dbm) = 0;
 };
 
 }  // namespace hal

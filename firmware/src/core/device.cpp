@@ -11,12 +11,20 @@ Device::Device(const Board& board)
       listening_(board.listen_timeout_ms),
       context_{board.platform, board.identity, config_, board.image,
                check_running_image(board.image, board.platform.id), board.radio, join_, *this},
-      console_(board.console, context_),
+      gate_(board.test_pads),
+      // The boards' shared UART: the console reads through the gate. YMODEM reads the port
+      // itself, so a firmware image that holds the preamble (harken's does) cannot open it.
+      console_in_(board.test_pads == &board.console ? static_cast<hal::ConsolePort&>(gate_)
+                                                    : board.console),
+      console_(console_in_, context_),
       softap_context_{board.identity, config_, board.radio, key_, join_, *this, board.log},
       softap_(board.setup_ap, board.clock, softap_context_),
       staging_(board.updates, board.log),
       ymodem_(board.console, staging_, *this),
       led_(board.led, board.led_watcher),
+      test_mode_(gate_, TestModeContext{board.platform, board.identity, board.image, config_,
+                                        board.radio, board.button, board.system, board.log,
+                                        led_}),
       button_(*this) {}
 
 void Device::boot(hal::BootMode mode) {
@@ -26,6 +34,8 @@ void Device::boot(hal::BootMode mode) {
     listening_.exit();
     console_.abort();
     join_.leave();
+    test_mode_.reset();  // a reset ends test mode
+    gate_.reset();
     led_.clear();
     button_.reset();
     next_button_tick_ = now;
@@ -92,7 +102,7 @@ bool Device::has_credentials() const {
 }
 
 void Device::start_listening(ListenReason reason) {
-    if (listening_.active() || stage_ != Stage::running) return;
+    if (listening_.active() || stage_ != Stage::running || test_mode_.active()) return;
     join_.leave();  // listening mode takes the radio
     rejoin_pending_ = leave_scheduled_ = credentials_changed_ = false;
     listening_.enter(board_.clock.millis());
@@ -190,8 +200,11 @@ void Device::step_network() {
 void Device::step() {
     const std::uint32_t now = board_.clock.millis();
     step_button(now);
-    if (stage_ == Stage::running) {
+    if (stage_ == Stage::running && test_mode_.active()) {
+        test_mode_.step(now);  // the station owns the radio, the LED and the button
+    } else if (stage_ == Stage::running) {
         step_system();
+        watch_test_pads(now);
         if (powering_off_ && static_cast<std::int32_t>(now - power_off_at_) >= 0) {
             powering_off_ = false;
             leave_listening(false);
@@ -205,7 +218,7 @@ void Device::step() {
         while (board_.console.read() >= 0) {
         }
     }
-    if (stage_ == Stage::running) show_system_state();
+    if (stage_ == Stage::running && !test_mode_.active()) show_system_state();
     led_.update(now);
     report_mode();
 }
@@ -224,10 +237,35 @@ void Device::step_system() {
         return;
     }
     // Outside listening mode the USB serial belongs to the application, which reads nothing.
-    while (board_.console.read() >= 0) {
+    while (console_in_.read() >= 0) {
     }
     // The system wants the network; without credentials that means listening mode.
     if (!has_credentials()) start_listening(ListenReason::no_credentials);
+}
+
+// ---- test mode (protocol/test-mode.md) ---------------------------------------------------
+
+void Device::watch_test_pads(std::uint32_t now) {
+    // Pads of their own carry nothing for the system: only the preamble matters. Shared
+    // pads were read through the gate by the console or the drain above.
+    if (!shared_test_pads()) {
+        while (gate_.read() >= 0) {
+        }
+    }
+    if (gate_.open()) enter_test_mode(now);
+}
+
+void Device::enter_test_mode(std::uint32_t now) {
+    // The station owns the radio: listening mode ends (the setup AP goes down), the system's
+    // joins stop, a network it had joined is left and nothing rejoins.
+    leave_listening(false);
+    join_.leave();
+    rejoin_pending_ = leave_scheduled_ = powering_off_ = false;
+    button_.reset();
+    led_.clear();
+    test_mode_.begin(now, board_.button && board_.button->pressed());
+    test_mode_.step(now);  // HELLO, and whatever followed the preamble
+    report_mode();
 }
 
 // ---- the SETUP button and the status LED -------------------------------------------------
@@ -247,7 +285,9 @@ void Device::step_button(std::uint32_t now) {
             // A press held through the bootloader's 12 s limit gave the system no falling edge
             // (spec §8.1): it counts from the next press.
             held_through_boot_ = held_through_boot_ && pressed;
-            button_.tick(pressed && !held_through_boot_, tick);
+            // In test mode presses are only counted: no gestures.
+            if (test_mode_.active()) test_mode_.button_tick(pressed);
+            else button_.tick(pressed && !held_through_boot_, tick);
         }
     }
 }
@@ -355,10 +395,12 @@ std::uint32_t Device::ms_until_tick() const {
         const std::int32_t left = static_cast<std::int32_t>(due - now);
         return left > 0 ? static_cast<std::uint32_t>(left) : 0u;
     };
-    const std::uint32_t led = until(led_.next_tick());
-    if (!board_.button) return led;
+    std::uint32_t soonest = until(led_.next_tick());
+    const std::uint32_t test_mode = test_mode_.ms_until_due(now);
+    if (test_mode < soonest) soonest = test_mode;
+    if (!board_.button) return soonest;
     const std::uint32_t button = until(next_button_tick_);
-    return button < led ? button : led;
+    return button < soonest ? button : soonest;
 }
 
 void Device::announce_ui() {
@@ -374,6 +416,7 @@ void Device::report_mode() {
     const char* mode = stage_ == Stage::bootloader ? "bootloader"
                        : stage_ == Stage::dfu      ? "dfu"
                        : stage_ == Stage::off      ? "off"
+                       : test_mode_.active()       ? "test"
                        : listening_.active()       ? "listening"
                        : safe_mode()               ? "safe"
                                                    : "normal";

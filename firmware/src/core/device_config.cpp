@@ -161,14 +161,22 @@ bool DeviceConfig::wifi_profile(std::size_t slot, StoredProfile* out) const {
     return true;
 }
 
-bool DeviceConfig::clear_wifi_credentials() {
-    bool staged =
-        store_.fill(dct::kWifiSection + dct::wifi::kApList, 0,
-                    dct::wifi::kApSlots * dct::wifi::kApEntrySize) &&
-        store_.fill(dct::kSecurityPrivateKey, 0, dct::kSecurityPrivateKeySize) &&
-        store_.fill(dct::kSecurityCertificate, 0, dct::kSecurityCertificateSize) &&
-        store_.fill(dct::kAppSection + dct::app::kEapConfig, 0, dct::app::kEapConfigSize);
-    return finish(staged);
+bool DeviceConfig::stage_clear_wifi() {
+    return store_.fill(dct::kWifiSection + dct::wifi::kApList, 0,
+                       dct::wifi::kApSlots * dct::wifi::kApEntrySize) &&
+           store_.fill(dct::kSecurityPrivateKey, 0, dct::kSecurityPrivateKeySize) &&
+           store_.fill(dct::kSecurityCertificate, 0, dct::kSecurityCertificateSize) &&
+           store_.fill(dct::kAppSection + dct::app::kEapConfig, 0, dct::app::kEapConfigSize);
+}
+
+bool DeviceConfig::clear_wifi_credentials() { return finish(stage_clear_wifi()); }
+
+bool DeviceConfig::factory_reset() {
+    const std::uint8_t unclaimed = 0;  // Device OS: 0 or 0xFF is "not claimed"
+    return finish(stage_clear_wifi() &&
+                  store_.fill(dct::kAppSection + dct::app::kClaimCode, 0,
+                              dct::app::kClaimCodeSize) &&
+                  write_app(dct::app::kClaimed, &unclaimed, 1));
 }
 
 // ---- product, identity -----------------------------------------------------------------

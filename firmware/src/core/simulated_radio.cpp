@@ -174,4 +174,13 @@ hal::JoinProgress SimulatedRadio::progress() {
     return progress_;
 }
 
+bool SimulatedRadio::link_rssi(std::int16_t* dbm) {
+    SimulatedNetwork network;
+    if (progress() != hal::JoinProgress::joined || !find(ssid_, ssid_len_, &network) ||
+        network.behaviour != NetworkBehaviour::ok)
+        return false;
+    *dbm = network.ap.rssi;
+    return true;
+}
+
 }  // namespace core

@@ -126,6 +126,14 @@ public:
     }
     hal::JoinProgress progress() override { return state; }
     void leave() override { state = hal::JoinProgress::idle; }
+    // Joined: the last joined network's scan RSSI (-50 when it is not in the list).
+    bool link_rssi(std::int16_t* dbm) override {
+        if (state != hal::JoinProgress::joined || joins.empty()) return false;
+        *dbm = -50;
+        for (const auto& ap : networks)
+            if (joins.back() == std::string(ap.ssid, ap.ssid_len)) *dbm = ap.rssi;
+        return true;
+    }
 };
 
 // Reproducible "randomness" (SplitMix64 from a settable seed), so key generation in tests

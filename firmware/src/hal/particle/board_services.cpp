@@ -5,13 +5,14 @@
 #include <cstring>
 
 #include "../stm32f2/registers.hpp"
+#include "../stm32f2/usart_port.hpp"
 #include "internal_flash_storage.hpp"
 #include "rng_entropy.hpp"
 
 namespace {
 
-// The boards have no log channel yet: the console port is the protocol, and the test UART
-// arrives with the manufacturing-test protocol.
+// The boards have no log channel yet: the console port is the protocol, and the test pads
+// share its UART, where log text would disturb the console (protocol/test-mode.md).
 class NoLog final : public hal::EventLog {
 public:
     void event(const char*, const char*) override {}
@@ -49,6 +50,10 @@ hal::SetupListener* setup_ap() { return nullptr; }
 hal::UpdateStore* updates(const core::RunningImage&) { return nullptr; }
 
 hal::Radio* radio(hal::Clock&) { return nullptr; }
+
+// Serial1's pins are the test pads, and until the USB CDC driver exists the setup console is
+// on the same USART: the device shares it (the console until the preamble, then test mode).
+hal::ConsolePort* test_pads() { return &stm32f2::usart1_console(); }
 
 Ui ui(hal::Clock&) { return {nullptr, nullptr, nullptr, nullptr}; }
 void start_channels() {}

@@ -32,7 +32,7 @@ int main() {
                                            platform.has_wifi ? board::setup_ap() : nullptr,
                                            image, platform.listen_timeout_ms, ui.button,
                                            ui.led, ui.led_watcher, ui.report,
-                                           board::updates(image)});
+                                           board::updates(image), board::test_pads()});
     board::start_channels();
     device.boot(control.boot_mode());
     for (;;) {
