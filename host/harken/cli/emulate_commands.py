@@ -7,6 +7,7 @@ import signal
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from harken.cli.output import emit, fail
 from harken.emulate.native import NativeDevice
@@ -109,6 +110,13 @@ def network_argument(text: str) -> WifiNetwork:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def test_pads_line(info: dict[str, Any]) -> str:
+    """Where a manufacturing station reaches the device (protocol/test-mode.md)."""
+    url = info.get("testpads_url")
+    also = f", {url}" if url else ""
+    return f"test pads (log text; test mode after its preamble): {info.get('testpads')}{also}"
+
+
 def bench_line(port: int | None, state: Path) -> str:
     where = "" if state == DEFAULT_STATE else f" --state {state}"
     return (
@@ -150,6 +158,7 @@ def run_native(args: argparse.Namespace) -> int:
                 f"--port {device.softap_tcp_port}"
             )
         lines.append(bench_line(device.fixture_port, args.state))
+        lines.append(test_pads_line(info))
         write_ready_file(args.state, payload)
         emit(args.json, payload, lines)
         while not stop.is_set():
@@ -197,6 +206,7 @@ def run_qemu(args: argparse.Namespace) -> int:
                 f"--port {device.softap_tcp_port}"
             )
         lines.append(bench_line(device.fixture_port, args.state))
+        lines.append(test_pads_line(info))
         write_ready_file(args.state, payload)
         emit(args.json, payload, lines)
         while not stop.is_set():

@@ -9,10 +9,14 @@ Program contract (``pio run -e native`` → ``.pio/build/native/program``)::
 It keeps ``DIR/identity.txt`` (``key=value`` lines, created unless present) and
 ``DIR/dct.bin``, reads ``DIR/wifi-env.txt`` (:mod:`harken.emulate.wifi_env`), prints one
 JSON line ``{"event":"ready","console":…,"pty":…,"platform":…,"device_id":…,"pid":…,
-"softap":{"tcp":PORT,"http":PORT}}`` on stdout when ready (no ``softap`` on the Electron),
-logs to stderr and exits 0 on SIGTERM/SIGINT. ``DIR/console`` is a symlink to the pty
-slave that stays valid while clients come and go. The SoftAP listens on 127.0.0.1 (port 0:
-an ephemeral one, the default) while the device is in listening mode.
+"fixture":PORT,"testpads":…,"softap":{"tcp":PORT,"http":PORT}}`` on stdout when ready (no
+``softap`` on the Electron), logs to stderr and exits 0 on SIGTERM/SIGINT. ``DIR/console`` is
+a symlink to the pty slave that stays valid while clients come and go. ``DIR/testpads``
+(the ready event's ``testpads``) is a second such pty, the manufacturing test pads
+(protocol/test-mode.md): the event log as ``[category] text`` lines, and test-mode frames;
+like a UART with nobody on the pads, what the device writes while no client has it open is
+lost. The SoftAP listens on 127.0.0.1 (port 0: an ephemeral one, the default) while the
+device is in listening mode.
 """
 
 from __future__ import annotations

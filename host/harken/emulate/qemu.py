@@ -3,7 +3,7 @@ side of its channels. Same surface as :class:`harken.emulate.native.NativeDevice
 
 The image (``pio run -e qemu|qemu_p1|qemu_electron`` → ``.pio/build/<env>/firmware.elf``)
 reads its DCT file, update file, device id, MAC and entropy seed from semihosting arguments and
-talks on three USARTs, each a QEMU server socket on 127.0.0.1 that this class connects in order:
+talks on four USARTs, each a QEMU server socket on 127.0.0.1 that this class connects in order:
 
 - USART1, the console: relayed to a pty (``STATE/console``, a stable symlink, like the native
   device's) and to a ``socket://`` port; a client's bit rate reaches the device as
@@ -12,6 +12,9 @@ talks on three USARTs, each a QEMU server socket on 127.0.0.1 that this class co
   127.0.0.1 ports, relayed while the device says its AP is up (Photon and P1).
 - USART3, the fixture channel (protocol/qemu-fixture.md): ``HELLO harken-fixture 1`` marks the
   device ready; lines both ways, among them the networks of the simulated radio.
+- UART4, the manufacturing test pads (protocol/test-mode.md): the event log as text lines and
+  test-mode frames, relayed like the console to a pty (``STATE/testpads``) and a ``socket://``
+  port (ready event: ``testpads``, ``testpads_url``), with no line coding.
 
 QEMU's output (the firmware's ``[category] text`` event log) goes to ``STATE/qemu.log``.
 
@@ -71,6 +74,7 @@ NO_SOFTAP = {"electron"}
 LOG_FILE = "qemu.log"
 DCT_FILE = "dct.bin"
 CONSOLE_LINK = "console"
+TEST_PADS_LINK = "testpads"
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 5.0
 LOOP_TIMEOUT = 5.0
@@ -128,6 +132,8 @@ class QemuDevice(ReadyEventView, UpdateView, RadioEnvironment):
         """The console's ``socket://`` port; None or 0: a free one, kept across restarts."""
         self._bench_port = 0
         """The bench's port on 127.0.0.1 (protocol/fixture.md): a free one, kept."""
+        self._test_pads_port = 0
+        """The test pads' ``socket://`` port on 127.0.0.1: a free one, kept."""
         self.ready_timeout = ready_timeout
         self.stop_timeout = stop_timeout
         self.qemu = qemu
@@ -140,6 +146,7 @@ class QemuDevice(ReadyEventView, UpdateView, RadioEnvironment):
         self._loop: IoLoop | None = None
         self._log: DeviceLog | None = None
         self._console: ConsoleRelay | None = None
+        self._test_pads: ConsoleRelay | None = None
         self._softap: SoftApRelay | None = None
         self._fixture: FixtureChannel | None = None
         self._bench: FixturePort | None = None
@@ -233,6 +240,8 @@ class QemuDevice(ReadyEventView, UpdateView, RadioEnvironment):
         taken: set[int] = set()
         if not self.console_port:
             self.console_port = free_port(taken)
+        if not self._test_pads_port:
+            self._test_pads_port = free_port(taken)
         if self.platform not in NO_SOFTAP:
             if not self.softap_port:
                 self.softap_port = free_port(taken)
@@ -298,6 +307,8 @@ class QemuDevice(ReadyEventView, UpdateView, RadioEnvironment):
             "console": str(self.state_dir / CONSOLE_LINK),
             "pty": self._console.pty.slave_path if self._console else None,
             "serial_url": f"socket://127.0.0.1:{self.console_port}",
+            "testpads": str(self.state_dir / TEST_PADS_LINK),
+            "testpads_url": f"socket://127.0.0.1:{self._test_pads_port}",
             "fixture": self._bench_port,
             "platform": self.platform,
             "device_id": device_id,
@@ -329,7 +340,8 @@ class QemuDevice(ReadyEventView, UpdateView, RadioEnvironment):
 
     def _launch(self, image: Path, boot_args: list[str]) -> list[socket.socket]:
         assert self._log is not None
-        taken = {p for p in (self.console_port, self.softap_port, self.http_port) if p}
+        ours = (self.console_port, self._test_pads_port, self.softap_port, self.http_port)
+        taken = {p for p in ours if p}
         self._process, sockets = launch(
             lambda ports: qemu_command(image, ports, boot_args, self.qemu) + self.extra_args,
             self._log,
@@ -341,9 +353,11 @@ class QemuDevice(ReadyEventView, UpdateView, RadioEnvironment):
     async def _attach(self, sockets: list[socket.socket]) -> None:
         assert self._loop is not None and self._log is not None
         loop = asyncio.get_running_loop()
-        console_sock, bridge_sock, fixture_sock = sockets
+        console_sock, bridge_sock, fixture_sock, test_pads_sock = sockets
         self._fixture = FixtureChannel(self._log, loop, self._boot_lines)
         self._console = ConsoleRelay(loop, self.state_dir / CONSOLE_LINK, self._line_coding)
+        # Always read, whether or not anyone listens: a UART4 nobody drains stalls the guest.
+        self._test_pads = ConsoleRelay(loop, self.state_dir / TEST_PADS_LINK, None)
         bridge: asyncio.Protocol = asyncio.Protocol()  # no AP (Electron): only drained
         if self.platform not in NO_SOFTAP:
             tcp, http = (self.softap_port or 0), (self.http_port or 0)
@@ -353,10 +367,12 @@ class QemuDevice(ReadyEventView, UpdateView, RadioEnvironment):
             (fixture_sock, self._fixture),
             (console_sock, self._console.usart),
             (bridge_sock, bridge),
+            (test_pads_sock, self._test_pads.usart),
         ):
             transport, _ = await loop.create_connection(lambda p=protocol: p, sock=sock)
             self._transports.append(transport)
         self.console_port = await self._console.serve_socket(self.console_port or 0)
+        self._test_pads_port = await self._test_pads.serve_socket(self._test_pads_port)
         self._bench = FixturePort(loop, self._fixture)
         self._bench_port = await self._bench.serve(self._bench_port)
 
@@ -406,7 +422,7 @@ class QemuDevice(ReadyEventView, UpdateView, RadioEnvironment):
             self._loop.stop(LOOP_TIMEOUT)
             self._loop = None
         self._transports = []
-        self._console = self._softap = self._fixture = self._bench = None
+        self._console = self._test_pads = self._softap = self._fixture = self._bench = None
         if self._log is not None:
             self._log.close()
             self._log = None
@@ -418,6 +434,8 @@ class QemuDevice(ReadyEventView, UpdateView, RadioEnvironment):
             self._softap.close()
         if self._console is not None:
             self._console.close()
+        if self._test_pads is not None:
+            self._test_pads.close()
         for transport in self._transports:
             transport.abort()
         self._transports.clear()

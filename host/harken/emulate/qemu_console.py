@@ -1,10 +1,12 @@
 """The QEMU device's console (USART1) as a USB serial port: a pty and a ``socket://`` relay.
+The same relay, without line coding, carries the test pads (UART4, protocol/test-mode.md).
 
 Everything runs on the device's I/O loop. Bytes from USART1 go to whichever clients are
 attached (and are dropped when none is, as a device drops CDC output without a reader); bytes
 from clients go to USART1. A client that opens the pty, or sets a new bit rate on it, is the
 USB host's SET_LINE_CODING: the fixture channel gets ``BAUD <rate>``, so the 28800-baud
-trick enters listening mode. A ``socket://`` client has no bit rate.
+trick enters listening mode. A ``socket://`` client has no bit rate. A relay made without a
+``line_coding`` callback (the test pads: a UART has none) ignores the rate.
 
 A pty has no line-coding events: the rate is sampled at each open and close of the slave and
 every 50 ms, so a rate a client sets and replaces within microseconds (28800, close, reopen
@@ -29,8 +31,8 @@ CLIENT_BUFFER = 64 * 1024
 """Console output held for a client that does not read; beyond it output is dropped."""
 
 
-class Usart1(asyncio.Protocol):
-    """The USART1 socket: hands what the device sends to the relay."""
+class UsartSocket(asyncio.Protocol):
+    """The USART's QEMU socket: hands what the device sends to the relay."""
 
     def __init__(self, relay: ConsoleRelay) -> None:
         self.relay = relay
@@ -46,7 +48,7 @@ class Usart1(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
 
-    # The guest takes ~20 KB/s: stop reading clients while USART1's buffer is full.
+    # The guest takes ~20 KB/s: stop reading clients while the USART's buffer is full.
     def pause_writing(self) -> None:
         self.relay.set_paused(True)
 
@@ -55,7 +57,7 @@ class Usart1(asyncio.Protocol):
 
 
 class SocketClient(asyncio.Protocol):
-    """One ``socket://`` console client."""
+    """One ``socket://`` client."""
 
     def __init__(self, relay: ConsoleRelay) -> None:
         self.relay = relay
@@ -76,15 +78,19 @@ class SocketClient(asyncio.Protocol):
 
 
 class ConsoleRelay:
-    """Relays USART1 to a pty (``link``) and to ``socket://`` clients."""
+    """Relays a USART to a pty (``link``) and to ``socket://`` clients; ``line_coding`` hears
+    the bit rates a pty client sets (None: nobody does)."""
 
     def __init__(
-        self, loop: asyncio.AbstractEventLoop, link: Path, line_coding: Callable[[int], None]
+        self,
+        loop: asyncio.AbstractEventLoop,
+        link: Path,
+        line_coding: Callable[[int], None] | None,
     ) -> None:
         self.loop = loop
         self.pty = PtyPort(link)
         self._line_coding = line_coding
-        self.usart = Usart1(self)
+        self.usart = UsartSocket(self)
         self.socket_clients: set[SocketClient] = set()
         self._server: asyncio.AbstractServer | None = None
         self._reading_pty = False
@@ -178,7 +184,7 @@ class ConsoleRelay:
     def _on_open_close(self) -> None:
         events = self.pty.open_close_events()
         rate = self.pty.bitrate_changed()
-        if events.opens or rate is not None:
+        if self._line_coding is not None and (events.opens or rate is not None):
             self._line_coding(self.pty.last_bitrate)
         attached = self.pty.client_attached()
         if events.closes and not attached:

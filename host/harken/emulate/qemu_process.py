@@ -1,5 +1,5 @@
 """The ``qemu-system-arm`` process of an emulated device: its command line, free loopback
-ports, its three serial sockets connected in order, its stderr (the firmware's semihosted
+ports, its four serial sockets connected in order, its stderr (the firmware's semihosted
 event log) drained into the device's log, and a kill by pid on every way out.
 """
 
@@ -23,8 +23,9 @@ QEMU = "qemu-system-arm"
 MACHINE = "netduino2"
 PORT_RANGE = (20000, 32768)
 """Below the ephemeral range (32768-60999) that client sockets draw from (REPORT §7)."""
-CHANNELS = ("console", "bridge", "fixture")
-"""USART1, USART2, USART3: the order of the ``-serial`` options and of the connects."""
+CHANNELS = ("console", "bridge", "fixture", "testpads")
+"""USART1, USART2, USART3, UART4: the order of the ``-serial`` options (QEMU gives each the
+next USART) and of the connects."""
 BIND_FAILED = ("Address already in use", "Failed to bind")
 CONNECT_RETRY = 0.005
 

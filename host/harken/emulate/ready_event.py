@@ -1,4 +1,5 @@
-"""What an emulated device announced when it became ready (its console, its SoftAP ports):
+"""What an emulated device announced when it became ready (its console, its SoftAP ports, its
+test pads):
 the part of the device surface the native and the QEMU device share."""
 
 from __future__ import annotations
@@ -89,6 +90,19 @@ class ReadyEventView:
         """The bench's port on 127.0.0.1: SETUP button and LED (protocol/fixture.md)."""
         port = self._info.get("fixture")
         return port if isinstance(port, int) and not isinstance(port, bool) else None
+
+    @property
+    def test_pads(self) -> str | None:
+        """Path of the test pads' pty symlink (protocol/test-mode.md); None before a start."""
+        path = self._info.get("testpads")
+        return path if isinstance(path, str) else None
+
+    @property
+    def test_pads_url(self) -> str | None:
+        """The test pads as ``socket://127.0.0.1:PORT`` (QEMU only; None on the native
+        device, whose test pads are only its pty)."""
+        url = self._info.get("testpads_url")
+        return url if isinstance(url, str) else None
 
     def _softap_port(self, kind: str) -> int | None:
         softap = self._info.get("softap")

@@ -1,10 +1,11 @@
-// The native virtual device: the firmware core as a process, its USB serial a pty.
+// The native virtual device: the firmware core as a process, its USB serial a pty, its
+// manufacturing test pads (protocol/test-mode.md) a second pty that also carries the event log.
 //   program --platform photon|p1|electron --state DIR [--listen-timeout SECONDS]
 //           [--product-id N] [--product-version N] [--power-cut-at BYTES]
 //           [--softap-port N] [--http-port N] [--fixture-port N]
-// Prints one JSON line on stdout when ready; runs until SIGINT/SIGTERM. The setup AP's
-// ports (Photon/P1) and the fixture port (the bench's button and LED lines) default to 0:
-// free ports picked at start and kept for the run.
+// Prints one JSON line on stdout when ready (protocol/virtual-device.md); runs until
+// SIGINT/SIGTERM. The setup AP's ports (Photon/P1) and the fixture port (the bench's button
+// and LED lines) default to 0: free ports picked at start and kept for the run.
 #ifndef PIO_UNIT_TESTING
 
 #include <poll.h>
@@ -18,6 +19,7 @@
 #include "core/bench_button.hpp"
 #include "core/bench_lines.hpp"
 #include "core/device.hpp"
+#include "core/test_pads_log.hpp"
 #include "file_storage.hpp"
 #include "file_update_store.hpp"
 #include "bench_commands.hpp"
@@ -94,11 +96,13 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    char identity_path[512], dct_path[512], console_path[512], wifi_path[512];
+    char identity_path[512], dct_path[512], console_path[512], wifi_path[512],
+        test_pads_path[512];
     path_in(identity_path, sizeof identity_path, opt.state, "identity.txt");
     path_in(dct_path, sizeof dct_path, opt.state, "dct.bin");
     path_in(console_path, sizeof console_path, opt.state, "console");
     path_in(wifi_path, sizeof wifi_path, opt.state, "wifi-env.txt");
+    path_in(test_pads_path, sizeof test_pads_path, opt.state, "testpads");
 
     static hal::Identity identity;
     if (!native::load_or_create_identity(identity_path, *platform, &identity)) {
@@ -116,9 +120,16 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "cannot create the console pty at %s\n", console_path);
         return 1;
     }
+    // Like a UART with nobody on the pads, it drops what it writes while no client has it.
+    static native::PtyConsole test_pads;
+    if (!test_pads.open(test_pads_path)) {
+        std::fprintf(stderr, "cannot create the test pads' pty at %s\n", test_pads_path);
+        return 1;
+    }
 
     static native::ProcessControl control;
-    static native::StderrLog log;
+    static native::StderrLog stderr_log;
+    static core::TestPadsLog log(stderr_log, test_pads);  // stderr and the test pads
     // Images are linked for the platform's monolithic slot, as harken's board builds are.
     static native::FileUpdateStore updates(opt.state, {kMonolithicStart, platform->monolithic_max_size},
                                            control);
@@ -162,7 +173,7 @@ int main(int argc, char** argv) {
                             opt.listen_timeout_s >= 0
                                 ? static_cast<std::uint32_t>(opt.listen_timeout_s) * 1000u
                                 : platform->listen_timeout_ms,
-                            &button, &events, &events, &events, &updates};
+                            &button, &events, &events, &events, &updates, &test_pads};
     static core::Device device(board);
     bench.attach(&device);
 
@@ -175,7 +186,8 @@ int main(int argc, char** argv) {
                 "\"device_id\":\"",
                 console_path, console.slave_path(), platform->name);
     for (std::uint8_t b : identity.device_id) std::printf("%02x", b);
-    std::printf("\",\"pid\":%d,\"fixture\":%u", static_cast<int>(getpid()), fixture.port());
+    std::printf("\",\"pid\":%d,\"fixture\":%u,\"testpads\":\"%s\"", static_cast<int>(getpid()),
+                fixture.port(), test_pads_path);
     if (platform->has_wifi)
         std::printf(",\"softap\":{\"tcp\":%u,\"http\":%u}", setup_ap.simple_port(),
                     setup_ap.http_port());
@@ -183,9 +195,10 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
 
     while (!g_stop) {
-        pollfd fds[2 + 2 + native::SetupSockets::kConnections + 1 +
+        pollfd fds[2 + 2 + 2 + native::SetupSockets::kConnections + 1 +
                    native::FixtureSocket::kClients];
         std::size_t n = console.watch(fds, 2);
+        n += test_pads.watch(fds + n, 2);
         n += setup_ap.watch(fds + n, sizeof fds / sizeof fds[0] - n);
         n += fixture.watch(fds + n, sizeof fds / sizeof fds[0] - n);
         // At most 10 ms (timers: listen timeout, joins, idle connections), and no later than
@@ -193,6 +206,9 @@ int main(int argc, char** argv) {
         const std::uint32_t due = device.ms_until_tick();
         poll(fds, n, due < 10 ? static_cast<int>(due) : 10);
         console.service();
+        test_pads.service();
+        // A UART has no line coding; taking the event lets the pty's reads go on.
+        test_pads.take_line_coding_event();
         if (console.take_line_coding_event()) {
             // Device OS acts on the CDC line coding: 28800 enters listening mode,
             // 14400 asks for DFU, which the virtual device does not have.
@@ -212,6 +228,7 @@ int main(int argc, char** argv) {
     console.close();
     fixture.close();
     log.event("system", "stopped");
+    test_pads.close();
     return 0;
 }
 

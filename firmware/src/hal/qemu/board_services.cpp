@@ -1,7 +1,8 @@
 // QEMU netduino2: no RCC model (clock set-up would hang), DCT in a semihosted host file,
 // event log on QEMU's stderr through semihosting, identity and seed from the command line,
-// the setup AP over the USART2 bridge, and the bench (line coding, the Wi-Fi networks the
-// simulated radio sees) over the USART3 fixture channel.
+// the setup AP over the USART2 bridge, the bench (line coding, the Wi-Fi networks the
+// simulated radio sees) over the USART3 fixture channel, and the manufacturing test pads on
+// UART4, which carry the event log too, as a board's debug UART would.
 #include "../stm32f2/board_services.hpp"
 
 #include <cstring>
@@ -10,6 +11,7 @@
 #include "../stm32f2/usart_port.hpp"
 #include "core/bench_button.hpp"
 #include "core/bench_lines.hpp"
+#include "core/test_pads_log.hpp"
 #include "boot_arguments.hpp"
 #include "bridge_listener.hpp"
 #include "fixture_channel.hpp"
@@ -35,6 +37,17 @@ public:
 stm32f2::UsartPort& usart3() {
     static stm32f2::UsartPort port(stm32f2::USART3, stm32f2::kUsart3Irq, stm32f2::kRccApb1enr,
                                    18);
+    return port;
+}
+
+// Started on first use: the event log writes to it from the first event on.
+stm32f2::UsartPort& uart4() {
+    static stm32f2::UsartPort port(stm32f2::UART4, stm32f2::kUart4Irq, stm32f2::kRccApb1enr, 19);
+    static const bool started = [] {
+        port.init(30000000u, 115200u);  // PCLK1 = 30 MHz; QEMU ignores the rate
+        return true;
+    }();
+    (void)started;
     return port;
 }
 
@@ -80,6 +93,7 @@ private:
 }  // namespace
 
 extern "C" void USART3_IRQHandler() { usart3().on_interrupt(); }
+extern "C" void UART4_IRQHandler() { uart4().on_interrupt(); }
 
 namespace board {
 
@@ -91,9 +105,12 @@ hal::Storage& dct_storage() {
 }
 
 hal::EventLog& event_log() {
-    static SemihostedLog log;
+    static SemihostedLog semihosted;
+    static core::TestPadsLog log(semihosted, uart4());  // QEMU's stderr and the test pads
     return log;
 }
+
+hal::ConsolePort* test_pads() { return &uart4(); }
 
 hal::Entropy& entropy() {
     const qemu::BootArguments& args = qemu::boot_arguments();

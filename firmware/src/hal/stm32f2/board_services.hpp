@@ -5,6 +5,7 @@
 
 #include "core/device.hpp"
 #include "hal/clock.hpp"
+#include "hal/console_port.hpp"
 #include "hal/entropy.hpp"
 #include "hal/event_log.hpp"
 #include "hal/identity.hpp"
@@ -44,6 +45,9 @@ Ui ui(hal::Clock& clock);
 // Where firmware received over the console is staged: a semihosted host file on QEMU (the
 // runner installs it); nullptr on the boards until the OTA-region flash driver exists.
 hal::UpdateStore* updates(const core::RunningImage& image);
+// The manufacturing test pads (protocol/test-mode.md): on the boards USART1, shared with the
+// console (Serial1); on QEMU UART4, a port of its own that also carries the event log.
+hal::ConsolePort* test_pads();
 // Channels beyond the console, started before the device boots (QEMU: the bridge and the
 // fixture channel greet the host).
 void start_channels();

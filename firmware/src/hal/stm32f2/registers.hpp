@@ -15,6 +15,7 @@ struct Usart {
 inline Usart* const USART1 = reinterpret_cast<Usart*>(0x40011000u);
 inline Usart* const USART2 = reinterpret_cast<Usart*>(0x40004400u);
 inline Usart* const USART3 = reinterpret_cast<Usart*>(0x40004800u);
+inline Usart* const UART4 = reinterpret_cast<Usart*>(0x40004C00u);  // QEMU: the test pads
 constexpr std::uint32_t kUsartRxne = 1u << 5, kUsartTxe = 1u << 7;
 
 struct SysTickRegs {
@@ -26,7 +27,7 @@ constexpr std::uint32_t kNvicIser = 0xE000E100u, kNvicIcer = 0xE000E180u;
 constexpr std::uint32_t kScbAircr = 0xE000ED0Cu;
 constexpr std::uint32_t kRccApb1enr = 0x40023840u, kRccApb2enr = 0x40023844u;
 constexpr std::uint32_t kUid = 0x1FFF7A10u;
-constexpr unsigned kUsart1Irq = 37, kUsart2Irq = 38, kUsart3Irq = 39;
+constexpr unsigned kUsart1Irq = 37, kUsart2Irq = 38, kUsart3Irq = 39, kUart4Irq = 52;
 
 struct FlashRegs {
     volatile std::uint32_t ACR, KEYR, OPTKEYR, SR, CR, OPTCR;

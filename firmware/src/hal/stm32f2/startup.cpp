@@ -11,6 +11,7 @@ void SysTick_Handler();
 void USART1_IRQHandler();
 void USART2_IRQHandler();
 void USART3_IRQHandler();
+void UART4_IRQHandler();
 
 [[noreturn]] void Reset_Handler() {
     // The Particle bootloader jumps here from its own vector table: point VTOR at ours,
@@ -36,16 +37,18 @@ int atexit(void (*)()) { return 0; }
     }
 }
 
-// Overridden by the backends that use these USARTs (QEMU: network bridge and fixture).
+// Overridden by the backends that use these USARTs (QEMU: network bridge, fixture, test pads).
 __attribute__((weak)) void USART2_IRQHandler() { Default_Handler(); }
 __attribute__((weak)) void USART3_IRQHandler() { Default_Handler(); }
+__attribute__((weak)) void UART4_IRQHandler() { Default_Handler(); }
 }
 
 namespace {
 
 using Handler = void (*)();
 constexpr unsigned kVectors = 97;  // 16 system + 81 STM32F2 interrupts
-constexpr unsigned kSysTick = 15, kUsart1 = 16 + 37, kUsart2 = 16 + 38, kUsart3 = 16 + 39;
+constexpr unsigned kSysTick = 15, kUsart1 = 16 + 37, kUsart2 = 16 + 38, kUsart3 = 16 + 39,
+                   kUart4 = 16 + 52;
 
 struct VectorTable {
     const void* stack;
@@ -60,6 +63,7 @@ constexpr VectorTable make_table() {
     t.entries[kUsart1 - 1] = USART1_IRQHandler;
     t.entries[kUsart2 - 1] = USART2_IRQHandler;
     t.entries[kUsart3 - 1] = USART3_IRQHandler;
+    t.entries[kUart4 - 1] = UART4_IRQHandler;
     return t;
 }
 

@@ -3,7 +3,7 @@
 // control by masking the IRQ in the NVIC while the ring is nearly full (the byte waits in
 // DR, and on QEMU RXNE holds the sender back; clearing RXNEIE instead livelocks the ISR on
 // QEMU), TX polled (QEMU raises no TXE interrupt). Used for the console (USART1) and, on
-// QEMU, the network bridge (USART2) and the fixture channel (USART3).
+// QEMU, the network bridge (USART2), the fixture channel (USART3) and the test pads (UART4).
 #include "hal/console_port.hpp"
 #include "registers.hpp"
 
