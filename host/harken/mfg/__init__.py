@@ -1,0 +1,1 @@
+"""Manufacturing: a station's clients of units on the production line."""
