@@ -16,6 +16,7 @@ from harken.cli import (
     emulate_commands,
     flash_commands,
     fuzz_commands,
+    mfg_commands,
     serial_commands,
     softap_commands,
 )
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench_commands.add_parser(commands)
     fuzz_commands.add_parser(commands)
     demo_command.add_parser(commands)
+    mfg_commands.add_parser(commands)
     return parser
 
 
