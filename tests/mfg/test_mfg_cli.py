@@ -271,7 +271,7 @@ def test_a_station_stopped_mid_run_records_nothing_and_stops_its_unit(
             station.kill()
             station.wait()
     assert station.returncode == 130, out + err
-    assert "interrupted: stopping the units, recording nothing" in out
+    assert "interrupted: stopping the units; runs not yet recorded are dropped" in out
     assert "SN9  FAIL  nothing recorded: interrupted" in out
     assert not (tmp_path / ".harken/units/SN9" / READY_FILE).exists()  # its unit is stopped
     with UnitRecords(tmp_path / "units.db", create=False) as records:

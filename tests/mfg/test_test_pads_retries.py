@@ -253,3 +253,49 @@ def test_a_second_station_on_the_same_pads_is_refused(unit):
     peer, _ = unit(lambda f, n: [])
     with pytest.raises(TransportError, match="cannot open the test pads"):
         TestPadsClient(peer.path)
+
+
+def test_a_reboot_without_a_reply_is_not_sent_again(unit):
+    # The unit may have reset already; a second REBOOT would reach whatever runs next.
+    peer, client = unit(lambda f, n: [])
+    with pytest.raises(UnitNotAnswering, match="REBOOT within 0.5 s, 1 tries"):
+        client.reboot()
+    with pytest.raises(UnitNotAnswering, match="FACTORY_RESET"):
+        client.factory_reset()
+    assert [r.type for r in peer.requests] == [Command.REBOOT, Command.FACTORY_RESET]
+
+
+def test_a_reboot_the_unit_could_not_read_is_sent_again(unit):
+    def script(frame: Frame, n: int) -> list[bytes]:
+        if n == 0:
+            return [tm.encode_frame(0xFF, frame.seq, bytes([Status.BAD_CRC]))]
+        return [ok(frame)]
+
+    peer, client = unit(script)
+    client.reboot()
+    assert len(peer.requests) == 2 and peer.requests[0] == peer.requests[1]
+
+
+def test_a_frame_error_for_another_request_is_not_a_reason_to_resend(unit):
+    def script(frame: Frame, n: int) -> list[bytes]:
+        stray = tm.encode_frame(0xFF, (frame.seq + 7) % 256 or 1, bytes([Status.TRUNCATED]))
+        return [stray, ok(frame, PING_BODY)]
+
+    peer, client = unit(script)
+    assert client.ping() == 1
+    assert len(peer.requests) == 1
+
+
+def test_a_resent_join_that_finds_the_first_running_waits_for_its_outcome(unit):
+    # The first JOIN is read but its start is lost on the line (a FRAME_ERROR for it comes
+    # back); the resend meets the running join: busy, same seq; then the outcome.
+    def script(frame: Frame, n: int) -> list[bytes]:
+        if n == 0:
+            return [tm.encode_frame(0xFF, frame.seq, bytes([Status.BAD_CRC]))]
+        busy = tm.encode_frame(0x84, frame.seq, bytes([Status.BUSY]))
+        return [busy, tm.encode_frame(0x84, frame.seq, b"\x00\xd0\xff")]
+
+    peer, client = unit(script)
+    joined = client.join("FactoryAP", SECRET, 0x00400004, timeout_s=1)
+    assert (joined.status, joined.rssi) == (Status.OK, -48)
+    assert len(peer.requests) == 2

@@ -226,3 +226,17 @@ def test_a_second_writer_waits_for_the_first(tmp_path: Path) -> None:
         if holder.in_transaction:
             holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_reading_another_sqlite_file_is_refused_and_leaves_it_as_it_was(tmp_path: Path) -> None:
+    other = tmp_path / "inventory.db"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE parts (name TEXT)")
+    db.commit()
+    db.close()
+    before = other.read_bytes()
+    with pytest.raises(RecordsError, match="not a station database"):
+        UnitRecords(other, create=False)
+    assert other.read_bytes() == before  # no tables added, not switched to WAL
+    db = sqlite3.connect(other)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"

@@ -71,7 +71,8 @@ public:
 private:
     bool in_frame() const { return len_ >= 2; }
     void scan(FrameSink& sink);
-    void drop(std::size_t n);
+    void drop(std::size_t n);     // wipes the bytes it drops
+    void advance(std::size_t n);  // moves past them as they are
     std::uint8_t at(std::size_t i) const { return buf_[start_ + i]; }
 
     std::uint8_t* buf_;

@@ -238,7 +238,7 @@ void TestMode::identify(std::uint8_t seq) {
 }
 
 void TestMode::scan(std::uint8_t seq) {
-    hal::AccessPoint found[test_mode::kMaxScanNetworks];
+    static hal::AccessPoint found[test_mode::kMaxScanNetworks];  // ~1 KB: not on the stack
     const std::size_t n = ctx_.radio->scan(found, test_mode::kMaxScanNetworks);
     PayloadWriter w = start_reply(Status::ok);
     test_mode::write_scan(w, found, n);

@@ -34,6 +34,7 @@ void FrameReader::push(std::uint8_t byte, std::uint32_t now_ms, FrameSink& sink)
     // the window is moved to the front.
     if (start_ + len_ == frame_size(limit_)) {
         std::memmove(buf_, buf_ + start_, len_);
+        std::memset(buf_ + len_, 0, start_);  // the copy left behind (a JOIN key, maybe)
         start_ = 0;
     }
     buf_[start_ + len_++] = byte;
@@ -60,6 +61,11 @@ void FrameReader::clear() {
 }
 
 void FrameReader::drop(std::size_t n) {
+    std::memset(buf_ + start_, 0, n);  // rejected bytes may hold a JOIN key too
+    advance(n);
+}
+
+void FrameReader::advance(std::size_t n) {
     start_ += n;
     len_ -= n;
     if (len_ == 0) start_ = 0;
@@ -90,7 +96,7 @@ void FrameReader::scan(FrameSink& sink) {
             sink.frame_error(Status::bad_crc, seq);
             continue;
         }
-        drop(frame_size(n));
+        advance(frame_size(n));  // wiped below, once the sink has read it
         sink.frame(frame[3], seq, frame + kHeaderSize, n);
         std::memset(frame, 0, frame_size(n));
     }

@@ -147,6 +147,41 @@ TEST(TestModeFrame, AHandedOnFrameIsWipedFromTheBuffer) {
     EXPECT_EQ(left.find("s3cret"), std::string::npos);
 }
 
+TEST(TestModeFrame, ARejectedFrameIsWipedToo) {
+    // A JOIN with a broken CRC: its bytes are read again one by one and dropped, wiped.
+    std::uint8_t buffer[tmode::frame_size(256)];
+    tmode::FrameReader reader(buffer, 256);
+    Recorder rec;
+    Bytes join = station::frame(kJoin, 1, join_payload("Lab", kWpa2Aes, "s3cret-pass", 30));
+    join.back() ^= 0x01;
+    push(reader, join, 0, rec);
+    ASSERT_FALSE(rec.events.empty());
+    EXPECT_EQ(rec.events.front(), "bad_crc 1");
+    const std::string left(reinterpret_cast<const char*>(buffer), sizeof buffer);
+    EXPECT_EQ(left.find("s3cret"), std::string::npos);
+}
+
+TEST(TestModeFrame, TheCopyLeftByMovingTheWindowIsWiped) {
+    // A full-size frame with a bad CRC whose tail holds the start of another frame (with a
+    // key in it): after the rescan that frame sits at the end of the buffer, and the next
+    // byte moves it to the front. Nothing may stay behind at the old place.
+    std::uint8_t buffer[tmode::frame_size(256)];
+    tmode::FrameReader reader(buffer, 256);
+    Recorder rec;
+    Bytes payload(256, 'n');
+    const std::string inner("\xfa\xce\x01\x04\x02\x64\x00s3cret-pass", 18);  // length 100
+    const std::size_t at = 256 - inner.size();
+    std::copy(inner.begin(), inner.end(), payload.begin() + static_cast<std::ptrdiff_t>(at));
+    Bytes outer = station::frame(kPing, 1, payload);
+    outer.back() ^= 0x01;
+    push(reader, outer, 0, rec);
+    ASSERT_EQ(rec.events.front(), "bad_crc 1");
+    push(reader, Bytes{'m'}, 0, rec);  // moves the inner frame's window to the front
+    const std::size_t live = inner.size() + 4 + 1;  // the inner frame, the outer CRC, 'm'
+    const std::string stale(reinterpret_cast<const char*>(buffer) + live, sizeof buffer - live);
+    EXPECT_EQ(stale.find("s3cret"), std::string::npos);
+}
+
 // ---- the gate ----------------------------------------------------------------------------
 
 TEST(TestPadsGate, TheConsoleSideSeesBytesUntilThePreamble) {

@@ -178,8 +178,10 @@ class Batch:
         except HarkenError as exc:
             reason = str(exc)
         finally:
-            reason += self._restore(dut)
-            dut.stop()
+            try:
+                reason += self._restore(dut)
+            finally:
+                dut.stop()  # even when restoring was interrupted: no unit outlives the batch
         ms = round((time.monotonic() - began) * 1000)
         return BatchResult(serial_number, device_id, passed, reason, ms)
 
@@ -209,7 +211,7 @@ class Batch:
         if not dut.emulated:
             return ""
         try:
-            with TestPadsClient(dut.test_pads) as client:
+            with TestPadsClient(dut.test_pads, baudrate=self.config.baud) as client:
                 client.enter(timeout=RESET_TIMEOUT)
                 client.factory_reset()
         except HarkenError as exc:

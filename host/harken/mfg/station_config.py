@@ -48,6 +48,11 @@ PASSPHRASE_MAX = 64
 _STATION_NAME = re.compile(r"^[A-Za-z0-9 ._-]{1,64}$")
 
 
+DEFAULT_BAUD = 9600
+"""The test pads' bit rate on a real unit: a board's USART1, which the setup console (9600)
+shares until the USB CDC driver exists. An emulated unit's pty ignores it."""
+
+
 class StationConfigError(HarkenError):
     """station.toml is missing, unreadable or says something the station cannot do."""
 
@@ -152,6 +157,7 @@ class StationConfig:
     expect: Expect
     steps: tuple[Step, ...]
     stop_on_fail: bool = True
+    baud: int = DEFAULT_BAUD
     networks: tuple[WifiNetwork, ...] = ()
     batch: BatchNetwork | None = None
 
@@ -188,7 +194,7 @@ def parse_station(data: Mapping[str, Any], path: Path) -> StationConfig:
     """A :class:`StationConfig` from the parsed TOML of ``path``."""
     _only(data, "", {"station", "expect", "step", "emulate", "batch"}, path)
     station = _table(data, "station", path)
-    _only(station, "station", {"name", "database", "stop_on_fail"}, path)
+    _only(station, "station", {"name", "database", "stop_on_fail", "baud"}, path)
     name = _text(station, "station", "name", path)
     if not _STATION_NAME.match(name):
         raise StationConfigError(
@@ -200,6 +206,9 @@ def parse_station(data: Mapping[str, Any], path: Path) -> StationConfig:
     stop_on_fail = station.get("stop_on_fail", True)
     if not isinstance(stop_on_fail, bool):
         raise StationConfigError(f"{path}: [station] stop_on_fail is true or false")
+    baud = station.get("baud", DEFAULT_BAUD)
+    if not isinstance(baud, int) or isinstance(baud, bool) or not 1200 <= baud <= 4_000_000:
+        raise StationConfigError(f"{path}: [station] baud is a bit rate, 1200 to 4000000")
     raw_steps = data.get("step")
     if not isinstance(raw_steps, list) or not raw_steps:
         raise StationConfigError(f"{path}: the sequence needs at least one [[step]]")
@@ -213,6 +222,7 @@ def parse_station(data: Mapping[str, Any], path: Path) -> StationConfig:
         expect=_expect(_table(data, "expect", path), path),
         steps=steps,
         stop_on_fail=stop_on_fail,
+        baud=baud,
         networks=networks,
         batch=_batch(data.get("batch"), path),
     )

@@ -15,6 +15,7 @@ EXAMPLE = """\
 name = "{name}"
 database = "units.db"          # relative to this file
 stop_on_fail = true            # the first failing step ends the unit's run
+baud = 9600                    # a board's test pads (USART1, shared with its console for now)
 
 [expect]                       # what every unit must report on IDENTIFY
 platform = "photon"            # photon, p1 or electron

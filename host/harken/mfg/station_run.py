@@ -134,23 +134,24 @@ class Station:
             finally:
                 finished.release()
 
-        for index, (serial_number, choice) in enumerate(units):
-            threading.Thread(
-                target=work,
-                args=(index, serial_number, choice),
-                name=f"station-{serial_number}",
-                daemon=True,
-            ).start()
         # Waiting on a semaphore, not Thread.join: a join interrupted by Ctrl-C may later
         # return before its thread has ended (CPython before 3.13).
-        waiting = len(units)
+        waiting = 0
         try:
+            for index, (serial_number, choice) in enumerate(units):
+                threading.Thread(
+                    target=work,
+                    args=(index, serial_number, choice),
+                    name=f"station-{serial_number}",
+                    daemon=True,
+                ).start()
+                waiting += 1  # a Ctrl-C while starting them still stops those started
             while waiting:
                 if finished.acquire(timeout=0.2):
                     waiting -= 1
         except KeyboardInterrupt:
             self.cancel.set()
-            self.printer("interrupted: stopping the units, recording nothing")
+            self.printer("interrupted: stopping the units; runs not yet recorded are dropped")
             with self._lock:
                 clients = list(self._clients)
             for client in clients:
@@ -205,7 +206,12 @@ class Station:
 
     def _run_on(self, dut: StationDut, result: RunResult) -> None:
         with UnitRecords(self.config.database) as records:
-            client = TestPadsClient(dut.test_pads, timeout=self.reply_timeout, retries=RETRIES)
+            client = TestPadsClient(
+                dut.test_pads,
+                baudrate=self.config.baud,
+                timeout=self.reply_timeout,
+                retries=RETRIES,
+            )
             with self._lock:
                 self._clients.append(client)
             try:

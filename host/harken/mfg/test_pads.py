@@ -2,9 +2,10 @@
 (protocol/test-mode.md) over its test pads: a pty path, a device path or any pyserial URL.
 
 Every request gets a sequence number (1..255, cycling) and is matched to its reply by type
-(request | 0x80) and sequence number. A FRAME_ERROR while a request is outstanding, or no reply
-within the timeout, resends it (up to ``retries`` times). A reply the unit sent with a bad CRC
-is dropped, so its request is resent after the timeout.
+(request | 0x80) and sequence number. A FRAME_ERROR for the request (its sequence number, or
+0), or no reply within the timeout, resends it (up to ``retries`` times); REBOOT and
+FACTORY_RESET are not resent for want of a reply, since the unit may already have reset. A
+reply the unit sent with a bad CRC is dropped, so its request is resent after the timeout.
 
 After :meth:`TestPadsClient.reboot` or :meth:`TestPadsClient.factory_reset` the unit has left
 test mode: call :meth:`TestPadsClient.enter` again before the next command.
@@ -167,21 +168,25 @@ class TestPadsClient:
         return self._checked(Command.IDENTIFY, tm.decode_identify_reply)
 
     def reboot(self) -> None:
-        """REBOOT: the unit resets after its reply and leaves test mode (enter() again)."""
-        self._checked(Command.REBOOT, _status_only)
+        """REBOOT: the unit resets after its reply and leaves test mode (enter() again).
+        Not resent when the reply is lost: the unit may already have reset, and on a board
+        whose console shares the pads the frame would reach the console."""
+        self._checked(Command.REBOOT, _status_only, resend_on_silence=False)
         self.hello = None
 
     def factory_reset(self) -> None:
-        """FACTORY_RESET: the unit clears Wi-Fi profiles, claim code, claimed and setup-done
-        flags, then resets and leaves test mode (enter() again)."""
-        self._checked(Command.FACTORY_RESET, _status_only, timeout=self._slow())
+        """FACTORY_RESET: the unit clears its Wi-Fi profiles, claim code and claimed flag,
+        then resets and leaves test mode (enter() again); not resent, as for reboot()."""
+        self._checked(
+            Command.FACTORY_RESET, _status_only, timeout=self._slow(), resend_on_silence=False
+        )
         self.hello = None
 
     def join(self, ssid: str, password: str, security: int, *, timeout_s: int = 30) -> JoinResult:
         """JOIN without storing anything; the result carries a join status (``ok`` with the
         RSSI, or ``join_wrong_password``/``join_not_found``/``join_timed_out``)."""
         payload = tm.encode_join_request(JoinRequest(ssid, security, password, timeout_s))
-        frame = self._exchange(Command.JOIN, payload, timeout_s + JOIN_MARGIN)
+        frame = self._exchange(Command.JOIN, payload, timeout_s + JOIN_MARGIN, join=True)
         result = self._decode(frame, "JOIN", tm.decode_join_reply)
         if result.status not in JOIN_OUTCOMES:
             raise TestModeRefused("JOIN", result.status)
@@ -234,15 +239,33 @@ class TestPadsClient:
         return self._seq
 
     def _checked(
-        self, command: Command, decode: Any, payload: bytes = b"", timeout: float | None = None
+        self,
+        command: Command,
+        decode: Any,
+        payload: bytes = b"",
+        timeout: float | None = None,
+        *,
+        resend_on_silence: bool = True,
     ) -> Any:
-        frame = self._exchange(command, payload, timeout or self.timeout)
+        frame = self._exchange(
+            command, payload, timeout or self.timeout, resend_on_silence=resend_on_silence
+        )
         reply = self._decode(frame, command.name, decode)
         if not reply.ok:
             raise TestModeRefused(command.name, reply.status)
         return reply.body
 
-    def _exchange(self, command: int, payload: bytes, timeout: float) -> Frame:
+    def _exchange(
+        self,
+        command: int,
+        payload: bytes,
+        timeout: float,
+        *,
+        resend_on_silence: bool = True,
+        join: bool = False,
+    ) -> Frame:
+        """Send, and resend on a FRAME_ERROR for this request (its sequence number, or 0
+        when the unit read none) or, if ``resend_on_silence``, when no reply came."""
         name = _name(command)
         seq = self._next_seq()
         wire = tm.encode_frame(command, seq, payload)
@@ -253,18 +276,22 @@ class TestPadsClient:
             self._line.write(wire)
             log.debug("sent %s seq %d (%d bytes), try %d", name, seq, len(payload), attempt + 1)
             deadline = time.monotonic() + timeout
+            rejected = False
             while (frame := self._line.next_frame(deadline)) is not None:
                 if frame.type == want and frame.seq == seq:
+                    if join and attempt and frame.payload[:1] == bytes([Status.BUSY]):
+                        continue  # the resent JOIN met the first one running: its reply follows
                     return frame
-                if frame.type == Command.FRAME_ERROR:
+                if frame.type == Command.FRAME_ERROR and frame.seq in (seq, 0):
                     log.debug("FRAME_ERROR seq %d while %s was out: resending", frame.seq, name)
+                    rejected = True
                     break
-            if self._line.failure is not None:
+            if self._line.failure is not None or not (rejected or resend_on_silence):
                 break
         gone = f"; the port failed: {self._line.failure}" if self._line.failure else ""
         hint = "" if self.hello is not None else " (not in test mode: call enter() first)"
         raise UnitNotAnswering(
-            f"no reply to {name} within {timeout:.1f} s, {tries} tries{hint}{gone}"
+            f"no reply to {name} within {timeout:.1f} s, {attempt + 1} tries{hint}{gone}"
         )
 
     @staticmethod

@@ -174,17 +174,20 @@ class UnitRecords:
             raise RecordsError(f"cannot open the station database {self.path}: {exc}") from None
         try:
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA foreign_keys = ON")
-            self._prepare()
+            self._prepare(create)
+            self._db.execute("PRAGMA journal_mode = WAL")  # once the file is known to be ours
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise RecordsError(f"{self.path} is not a usable station database: {exc}") from None
 
-    def _prepare(self) -> None:
+    def _prepare(self, create: bool) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
             return
+        if version == 0 and not create:  # a reader must not turn any SQLite file into ours
+            self._db.close()
+            raise RecordsError(f"{self.path} is not a station database (no harken schema)")
         if version not in (0, SCHEMA_VERSION):
             raise RecordsError(
                 f"{self.path} has schema version {version}; this harken knows {SCHEMA_VERSION}"
