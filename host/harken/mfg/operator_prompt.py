@@ -3,9 +3,14 @@ the terminal, whichever unit's thread asks, each prefixed with the unit's serial
 
 from __future__ import annotations
 
+import os
+import select
 import sys
 import threading
 from typing import TextIO
+
+ANSWER_POLL = 0.2
+"""How often a wait for the operator's answer looks whether the station is stopping."""
 
 
 class OperatorGone(Exception):
@@ -13,10 +18,20 @@ class OperatorGone(Exception):
 
 
 class OperatorPrompt:
-    def __init__(self, reader: TextIO | None = None, writer: TextIO | None = None) -> None:
+    """``stopping``: set when the station stops (Ctrl-C); a question waiting for its answer
+    then ends with :class:`OperatorGone` instead of holding the station up."""
+
+    def __init__(
+        self,
+        reader: TextIO | None = None,
+        writer: TextIO | None = None,
+        stopping: threading.Event | None = None,
+    ) -> None:
         self._reader = reader or sys.stdin
         self._writer = writer or sys.stderr
         self._lock = threading.Lock()
+        self.stopping = stopping or threading.Event()
+        self._pending = b""
 
     def ask_yes_no(self, serial_number: str, question: str) -> bool:
         """``question [y/n]`` until the answer is y(es) or n(o)."""
@@ -24,7 +39,7 @@ class OperatorPrompt:
             while True:
                 self._writer.write(f"{serial_number}  {question} [y/n] ")
                 self._writer.flush()
-                line = self._reader.readline()
+                line = self._read_answer()
                 if not line:
                     raise OperatorGone("no answer: the terminal closed")
                 answer = line.strip().lower()
@@ -37,3 +52,23 @@ class OperatorPrompt:
         with self._lock:
             self._writer.write(f"{serial_number}  {text}\n")
             self._writer.flush()
+
+    def _read_answer(self) -> str:
+        """One line, "" at end of input. From a file descriptor it is read here, byte by
+        byte through ``_pending``, so that select() sees every unread byte (a buffered
+        reader would hide a second answer typed ahead)."""
+        try:
+            fd = self._reader.fileno()
+        except (AttributeError, OSError, ValueError):
+            return self._reader.readline()  # not a terminal or pipe (a script's answers)
+        while b"\n" not in self._pending:
+            while not select.select([fd], [], [], ANSWER_POLL)[0]:
+                if self.stopping.is_set():
+                    raise OperatorGone("the station is stopping")
+            chunk = os.read(fd, 256)
+            if not chunk:
+                line, self._pending = self._pending, b""
+                return line.decode(errors="replace")
+            self._pending += chunk
+        line, _, self._pending = self._pending.partition(b"\n")
+        return line.decode(errors="replace") + "\n"

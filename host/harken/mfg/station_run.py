@@ -151,6 +151,8 @@ class Station:
                     waiting -= 1
         except KeyboardInterrupt:
             self.cancel.set()
+            if self.operator is not None:
+                self.operator.stopping.set()  # a question waiting for its answer ends too
             self.printer("interrupted: stopping the units; runs not yet recorded are dropped")
             with self._lock:
                 clients = list(self._clients)
