@@ -202,6 +202,11 @@ void Device::step() {
     step_button(now);
     if (stage_ == Stage::running && test_mode_.active()) {
         test_mode_.step(now);  // the station owns the radio, the LED and the button
+        // The USB serial still belongs to the application, which reads nothing.
+        if (!shared_test_pads()) {
+            while (board_.console.read() >= 0) {
+            }
+        }
     } else if (stage_ == Stage::running) {
         step_system();
         watch_test_pads(now);

@@ -338,6 +338,16 @@ TEST(TestMode, TheSystemsJoinsStop) {
     EXPECT_EQ(r.radio.progress(), hal::JoinProgress::idle);
 }
 
+TEST(TestMode, TheUsbConsoleIsDrainedAndSilent) {
+    rig::Device r("photon");
+    r.enter();
+    r.b.console.tx.clear();
+    r.b.console.send("i");  // a host on the USB serial: nothing reads it as a command
+    r.run(50);
+    EXPECT_TRUE(r.b.console.rx.empty());
+    EXPECT_TRUE(r.b.console.tx.empty());
+}
+
 TEST(TestMode, NoPadsNoTestMode) {
     rig::Device r("photon", rig::Pads::none);
     const Bytes pre = station::preamble();
