@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from harken.emulate.wifi_env import WifiNetwork, parse_network_spec
-from harken.errors import HarkenError
+from harken.mfg import station_fields as fields
+from harken.mfg.station_fields import StationConfigError
 from harken.protocol.platform import platform_by_name
 from harken.protocol.softap.security import security_value
 
@@ -43,7 +44,6 @@ NAMED_COLOURS: dict[str, tuple[int, int, int]] = {
 DEFAULT_TOLERANCE = 0.15
 DEFAULT_JOIN_TIMEOUT_S = 30
 DEFAULT_BUTTON_TIMEOUT_S = 10.0
-SSID_MAX = 32
 PASSPHRASE_MAX = 64
 _STATION_NAME = re.compile(r"^[A-Za-z0-9 ._-]{1,64}$")
 
@@ -51,10 +51,6 @@ _STATION_NAME = re.compile(r"^[A-Za-z0-9 ._-]{1,64}$")
 DEFAULT_BAUD = 9600
 """The test pads' bit rate on a real unit: a board's USART1, which the setup console (9600)
 shares until the USB CDC driver exists. An emulated unit's pty ignores it."""
-
-
-class StationConfigError(HarkenError):
-    """station.toml is missing, unreadable or says something the station cannot do."""
 
 
 @dataclass(frozen=True)
@@ -192,15 +188,15 @@ def load_station(path: str | Path) -> StationConfig:
 
 def parse_station(data: Mapping[str, Any], path: Path) -> StationConfig:
     """A :class:`StationConfig` from the parsed TOML of ``path``."""
-    _only(data, "", {"station", "expect", "step", "emulate", "batch"}, path)
-    station = _table(data, "station", path)
-    _only(station, "station", {"name", "database", "stop_on_fail", "baud"}, path)
-    name = _text(station, "station", "name", path)
+    fields.only_keys(data, "", {"station", "expect", "step", "emulate", "batch"}, path)
+    station = fields.table(data, "station", path)
+    fields.only_keys(station, "station", {"name", "database", "stop_on_fail", "baud"}, path)
+    name = fields.text(station, "station", "name", path)
     if not _STATION_NAME.match(name):
         raise StationConfigError(
             f"{path}: [station] name is 1-64 letters, digits, spaces, '.', '_' or '-'"
         )
-    database = Path(_text(station, "station", "database", path))
+    database = Path(fields.text(station, "station", "database", path))
     if not database.is_absolute():
         database = path.resolve().parent / database
     stop_on_fail = station.get("stop_on_fail", True)
@@ -219,7 +215,7 @@ def parse_station(data: Mapping[str, Any], path: Path) -> StationConfig:
         path=path,
         name=name,
         database=database,
-        expect=_expect(_table(data, "expect", path), path),
+        expect=_expect(fields.table(data, "expect", path), path),
         steps=steps,
         stop_on_fail=stop_on_fail,
         baud=baud,
@@ -246,13 +242,13 @@ def _identify_first(steps: tuple[Step, ...], path: Path) -> tuple[Step, ...]:
 
 
 def _expect(table: Mapping[str, Any], path: Path) -> Expect:
-    _only(
+    fields.only_keys(
         table,
         "expect",
         {"platform", "product_id", "product_version", "system_version", "module_version"},
         path,
     )
-    platform = _text(table, "expect", "platform", path).lower()
+    platform = fields.text(table, "expect", "platform", path).lower()
     if platform_by_name(platform) is None:
         raise StationConfigError(f"{path}: [expect] platform is photon, p1 or electron")
     system_version = table.get("system_version")
@@ -260,11 +256,15 @@ def _expect(table: Mapping[str, Any], path: Path) -> Expect:
         raise StationConfigError(f"{path}: [expect] system_version is text, e.g. '2.3.1'")
     module_version = table.get("module_version")
     if module_version is not None:
-        module_version = _int(table, "expect", "module_version", path, 0, 0xFFFF)
+        module_version = fields.whole_number(table, "expect", "module_version", path, 0, 0xFFFF)
     return Expect(
         platform=platform,
-        product_id=_int(table, "expect", "product_id", path, 0, 0xFFFF, required=True),
-        product_version=_int(table, "expect", "product_version", path, 0, 0xFFFF, required=True),
+        product_id=fields.whole_number(
+            table, "expect", "product_id", path, 0, 0xFFFF, required=True
+        ),
+        product_version=fields.whole_number(
+            table, "expect", "product_version", path, 0, 0xFFFF, required=True
+        ),
         system_version=system_version,
         module_version=module_version,
     )
@@ -292,7 +292,7 @@ def _step(raw: object, number: int, path: Path) -> Step:
         raise StationConfigError(
             f"{path}: {where} needs kind = one of {', '.join(STEP_KINDS)} (got {kind!r})"
         )
-    _only(raw, where, {"kind", "name"} | _STEP_KEYS[kind], path)
+    fields.only_keys(raw, where, {"kind", "name"} | _STEP_KEYS[kind], path)
     name = raw.get("name", kind)
     if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9_.-]{1,32}$", name):
         raise StationConfigError(f"{path}: {where} name is 1-32 letters, digits, '_', '.', '-'")
@@ -309,16 +309,16 @@ def _step(raw: object, number: int, path: Path) -> Step:
             raise StationConfigError(f"{path}: {where} tolerance is a fraction such as 0.15")
         if not 0 <= tolerance <= 1:
             raise StationConfigError(f"{path}: {where} tolerance is between 0 and 1")
-        sensor = _choice(raw, "sensor", SOURCES, where, path)
+        sensor = fields.choice(raw, "sensor", SOURCES, where, path)
         return LedStep(kind, name, colour, expect, float(tolerance), sensor)
     if kind == "button":
-        source = _choice(raw, "source", SOURCES, where, path)
+        source = fields.choice(raw, "source", SOURCES, where, path)
         timeout = raw.get("timeout_s", DEFAULT_BUTTON_TIMEOUT_S)
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
             raise StationConfigError(f"{path}: {where} timeout_s is a positive number")
         return ButtonStep(kind, name, source, float(timeout))
     if kind == "join":
-        ssid = _ssid(raw, where, path)
+        ssid = fields.ssid(raw, where, path)
         password = raw.get("password", "")
         if not isinstance(password, str) or len(password.encode()) > PASSPHRASE_MAX:
             raise StationConfigError(f"{path}: {where} password is text of at most 64 bytes")
@@ -327,12 +327,16 @@ def _step(raw: object, number: int, path: Path) -> Step:
             security = security_value(str(security_text))
         except ValueError as exc:
             raise StationConfigError(f"{path}: {where}: {exc}") from None
-        timeout_s = _int(raw, where, "timeout_s", path, 1, 120, default=DEFAULT_JOIN_TIMEOUT_S)
+        timeout_s = fields.whole_number(
+            raw, where, "timeout_s", path, 1, 120, default=DEFAULT_JOIN_TIMEOUT_S
+        )
         return JoinStep(kind, name, ssid, password, security, timeout_s)
     if kind == "scan":
-        return ScanStep(kind, name, _ssid(raw, where, path), _rssi(raw, where, path))
+        return ScanStep(
+            kind, name, fields.ssid(raw, where, path), fields.min_rssi(raw, where, path)
+        )
     if kind == "rssi":
-        return RssiStep(kind, name, _rssi(raw, where, path))
+        return RssiStep(kind, name, fields.min_rssi(raw, where, path))
     return PlainStep(kind, name)
 
 
@@ -341,7 +345,7 @@ def _networks(raw: object, path: Path) -> tuple[WifiNetwork, ...]:
         return ()
     if not isinstance(raw, dict):
         raise StationConfigError(f"{path}: [emulate] is a table")
-    _only(raw, "emulate", {"networks"}, path)
+    fields.only_keys(raw, "emulate", {"networks"}, path)
     specs = raw.get("networks", [])
     if not isinstance(specs, list) or not all(isinstance(s, str) for s in specs):
         raise StationConfigError(
@@ -361,8 +365,8 @@ def _batch(raw: object, path: Path) -> BatchNetwork | None:
         return None
     if not isinstance(raw, dict):
         raise StationConfigError(f"{path}: [batch] is a table")
-    _only(raw, "batch", {"ssid", "password", "claim_code", "join_timeout_s"}, path)
-    ssid = _ssid(raw, "batch", path)
+    fields.only_keys(raw, "batch", {"ssid", "password", "claim_code", "join_timeout_s"}, path)
+    ssid = fields.ssid(raw, "batch", path)
     password = raw.get("password")
     claim_code = raw.get("claim_code")
     for key, value in (("password", password), ("claim_code", claim_code)):
@@ -372,76 +376,6 @@ def _batch(raw: object, path: Path) -> BatchNetwork | None:
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise StationConfigError(f"{path}: [batch] join_timeout_s is a positive number")
     return BatchNetwork(ssid, password or None, claim_code or None, float(timeout))
-
-
-# --- small readers ------------------------------------------------------------------------------
-
-
-def _only(table: Mapping[str, Any], where: str, allowed: set[str], path: Path) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        place = f"[{where}]" if where and not where.startswith("step") else where or "the top"
-        raise StationConfigError(
-            f"{path}: {place} has unknown key(s) {', '.join(unknown)}; "
-            f"known: {', '.join(sorted(allowed)) or 'none'}"
-        )
-
-
-def _table(data: Mapping[str, Any], name: str, path: Path) -> Mapping[str, Any]:
-    table = data.get(name)
-    if not isinstance(table, dict):
-        raise StationConfigError(f"{path}: the [{name}] table is missing")
-    return table
-
-
-def _text(table: Mapping[str, Any], where: str, key: str, path: Path) -> str:
-    value = table.get(key)
-    if not isinstance(value, str) or not value:
-        raise StationConfigError(f"{path}: [{where}] {key} is missing (text)")
-    return value
-
-
-def _int(
-    table: Mapping[str, Any],
-    where: str,
-    key: str,
-    path: Path,
-    low: int,
-    high: int,
-    *,
-    required: bool = False,
-    default: int | None = None,
-) -> int:
-    value = table.get(key, default)
-    if value is None and required:
-        raise StationConfigError(f"{path}: {_place(where)} {key} is missing")
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise StationConfigError(f"{path}: {_place(where)} {key} is a whole number {low}..{high}")
-    return value
-
-
-def _place(where: str) -> str:
-    return where if where.startswith("step") else f"[{where}]"
-
-
-def _choice(
-    raw: Mapping[str, Any], key: str, choices: tuple[str, ...], where: str, path: Path
-) -> str:
-    value = raw.get(key, choices[0])
-    if value not in choices:
-        raise StationConfigError(f"{path}: {where} {key} is one of {', '.join(choices)}")
-    return str(value)
-
-
-def _ssid(raw: Mapping[str, Any], where: str, path: Path) -> str:
-    ssid = raw.get("ssid")
-    if not isinstance(ssid, str) or not 1 <= len(ssid.encode()) <= SSID_MAX:
-        raise StationConfigError(f"{path}: {_place(where)} ssid is 1-{SSID_MAX} bytes of text")
-    return ssid
-
-
-def _rssi(raw: Mapping[str, Any], where: str, path: Path) -> int:
-    return _int(raw, where, "min_rssi", path, -128, 0, required=True)
 
 
 def _colour(value: object, where: str, key: str, path: Path) -> Colour:
